@@ -1,0 +1,28 @@
+{
+    "name": "WhatsApp Inbox",
+    "summary": "Customer-service inbox for the WhatsApp Cloud API: queues, agents, departments",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Discuss",
+    "website": "https://github.com/whatsapp-inbox/whatsapp_inbox",
+    "author": "whatsapp_inbox developers",
+    "license": "LGPL-3",
+    "depends": ["mail", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers", "requests"]},
+    "data": [
+        "security/whatsapp_inbox_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/whatsapp_inbox_connection_views.xml",
+        "views/whatsapp_inbox_conversation_views.xml",
+        "views/whatsapp_inbox_message_views.xml",
+        "views/whatsapp_inbox_department_views.xml",
+        "views/whatsapp_inbox_tag_views.xml",
+        "views/whatsapp_inbox_event_views.xml",
+        "views/whatsapp_inbox_menus.xml",
+    ],
+    "demo": [
+        "demo/whatsapp_inbox_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,94 @@
+import secrets
+
+from odoo import api, fields, models
+
+GRAPH_API_BASE_URL = "https://graph.facebook.com/v23.0"
+
+
+class WhatsappInboxConnection(models.Model):
+    """One of our WhatsApp business numbers on the Meta Cloud API."""
+
+    _name = "whatsapp.inbox.connection"
+    _description = "WhatsApp Connection"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    phone_number_id = fields.Char(
+        "Phone Number ID", required=True, index=True,
+        help="Meta's id of the business number (WhatsApp Manager > API Setup).",
+    )
+    display_phone_number = fields.Char("Phone Number")
+    waba_id = fields.Char(
+        "WhatsApp Business Account ID", index="btree_not_null",
+        help="Id of the WhatsApp Business Account (WABA) that owns the number.",
+    )
+    access_token = fields.Char(
+        groups="base.group_system", copy=False,
+        help="Permanent token of a system user of the Meta app.",
+    )
+    app_secret = fields.Char(
+        groups="base.group_system", copy=False,
+        help="Secret of the Meta app; it signs every webhook delivery (X-Hub-Signature-256).",
+    )
+    verify_token = fields.Char(
+        groups="base.group_system", copy=False, required=True, index=True,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Token to paste in the Meta app's webhook configuration.",
+    )
+    api_base_url = fields.Char(
+        "Graph API URL", required=True, default=GRAPH_API_BASE_URL,
+        help="Base URL of the Graph API, version included.",
+    )
+    webhook_url = fields.Char(compute="_compute_webhook_url")
+    conversation_count = fields.Integer(compute="_compute_conversation_count")
+
+    _sql_constraints = [
+        (
+            "phone_number_id_company_uniq",
+            "unique(phone_number_id, company_id)",
+            "This WhatsApp number is already connected in this company.",
+        ),
+    ]
+
+    def _compute_webhook_url(self):
+        base_url = self.get_base_url()
+        for connection in self:
+            connection.webhook_url = f"{base_url}/whatsapp_inbox/webhook"
+
+    def _compute_conversation_count(self):
+        counts = dict(
+            self.env["whatsapp.inbox.conversation"]._read_group(
+                [("connection_id", "in", self.ids)], ["connection_id"], ["__count"]
+            )
+        )
+        for connection in self:
+            connection.conversation_count = counts.get(connection, 0)
+
+    @api.model
+    def _find_for_payload(self, phone_number_ids, waba_ids):
+        """Active connections addressed by a webhook delivery.
+
+        Messages and statuses carry the number's ``metadata.phone_number_id``;
+        account-level fields (template updates, ...) only the WABA id of the entry.
+        """
+        return self.search(
+            ["|", ("phone_number_id", "in", list(phone_number_ids)),
+             ("waba_id", "in", list(waba_ids))]
+        )
+
+    def action_view_conversations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "whatsapp_inbox.whatsapp_inbox_conversation_action"
+        )
+        action["domain"] = [("connection_id", "=", self.id)]
+        return action
+
+    def action_regenerate_verify_token(self):
+        for connection in self:
+            connection.verify_token = secrets.token_urlsafe(24)

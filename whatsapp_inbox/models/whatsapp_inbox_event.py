@@ -1,0 +1,191 @@
+import json
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# Session-level advisory locks on (connection id, customer), taken in one order
+# so two workers never wait on each other in a cycle.
+_CUSTOMERS = """(SELECT c, hashtext(w) AS h FROM unnest(%s::int[], %s::text[]) AS k(c, w)
+                 ORDER BY c, h) AS keys"""
+LOCK_CUSTOMERS = f"SELECT pg_advisory_lock(c, h) FROM {_CUSTOMERS}"
+UNLOCK_CUSTOMERS = f"SELECT pg_advisory_unlock(c, h) FROM {_CUSTOMERS}"
+
+
+class WhatsappInboxEvent(models.Model):
+    """Journal of verified webhook deliveries.
+
+    A delivery is journaled and committed before Meta gets its 200, so nothing
+    acknowledged can be lost; processing failures stay here to be retried.
+    """
+
+    _name = "whatsapp.inbox.event"
+    _description = "WhatsApp Webhook Event"
+    _order = "id desc"
+    _rec_name = "received_at"
+
+    body = fields.Text(required=True, readonly=True)
+    received_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    connection_ids = fields.Many2many(
+        "whatsapp.inbox.connection", string="Connections", readonly=True,
+        help="Connections whose app secret verified the signature of this delivery.",
+    )
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+        default="pending", required=True, index=True, readonly=True,
+    )
+    attempts = fields.Integer(readonly=True)
+    error = fields.Text(readonly=True)
+    processed_at = fields.Datetime(readonly=True)
+
+    @api.model
+    def _journal(self, body, connections):
+        """Record a delivery whose signature ``connections`` verified."""
+        return self.create({
+            "body": body.decode("utf-8", errors="replace"),
+            "connection_ids": [fields.Command.set(connections.ids)],
+        })
+
+    # ------------------------------------------------------------
+    # Processing
+    # ------------------------------------------------------------
+
+    def _changes_by_connection(self):
+        """Group the delivery's ``messages`` changes by verified connection.
+
+        Shape::
+
+            {"object": "whatsapp_business_account", "entry": [{"id": "<WABA id>",
+              "changes": [{"field": "messages", "value": {
+                "metadata": {"phone_number_id": "...", "display_phone_number": "..."},
+                "contacts": [...], "messages": [...], "statuses": [...]}}]}]}
+
+        :return: ``{connection: {"contacts": [], "messages": [], "statuses": []}}``
+        """
+        self.ensure_one()
+        # PostgreSQL text cannot hold NUL characters: drop them rather than fail forever
+        payload = json.loads(self.body.replace("\\u0000", ""))
+        by_phone_number_id = {c.phone_number_id: c for c in self.connection_ids}
+        grouped = defaultdict(lambda: {"contacts": [], "messages": [], "statuses": []})
+        entries = payload.get("entry") if isinstance(payload, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            changes = entry.get("changes") if isinstance(entry, dict) else None
+            for change in changes if isinstance(changes, list) else []:
+                if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
+                    _logger.warning("WhatsApp event %s: malformed change skipped", self.id)
+                    continue
+                if change.get("field") != "messages":
+                    _logger.info("WhatsApp event %s: field %r not handled",
+                                 self.id, change.get("field"))
+                    continue
+                value = change["value"]
+                metadata = value.get("metadata")
+                phone_number_id = metadata.get("phone_number_id") if isinstance(
+                    metadata, dict) else None
+                connection = by_phone_number_id.get(phone_number_id)
+                if not connection:
+                    _logger.warning("WhatsApp event %s: phone_number_id %r is not a verified "
+                                    "connection, change skipped", self.id, phone_number_id)
+                    continue
+                for key in ("contacts", "messages", "statuses"):
+                    if isinstance(value.get(key), list):
+                        grouped[connection][key] += value[key]
+        return grouped
+
+    def _customer_keys(self, grouped):
+        """``(connection id, customer)`` pairs the changes touch, to lock them."""
+        keys = set()
+        for connection, value in grouped.items():
+            for message in value["messages"]:
+                if isinstance(message, dict):
+                    keys.add((connection.id, str(message.get("from") or message.get("from_user_id"))))
+            for status in value["statuses"]:
+                if isinstance(status, dict):
+                    keys.add((connection.id, str(status.get("recipient_id")
+                                                 or status.get("recipient_user_id"))))
+        return sorted(keys)
+
+    def _process(self):
+        """Apply the deliveries to conversations and messages (idempotent)."""
+        Message = self.env["whatsapp.inbox.message"]
+        for event in self:
+            for connection, value in event._changes_by_connection().items():
+                Message._ingest_inbound(connection, value["contacts"], value["messages"])
+                Message._apply_statuses(value["statuses"])
+
+    def _process_in_own_transactions(self):
+        """Process each event in a transaction of its own, committing as it goes.
+
+        Must be called at a transaction boundary (right after the journal was
+        committed). The customers an event touches are locked with session-level
+        advisory locks *before* its transaction takes its snapshot, so two workers
+        handling the same customer at once run one after the other and the second
+        sees what the first committed: a new customer gets one conversation, and no
+        update is lost to a serialization failure. A failed event is kept, with its
+        error, for the retry cron.
+        """
+        cr = self.env.cr
+        for event in self:
+            try:
+                keys = event._customer_keys(event._changes_by_connection())
+            except ValueError as error:
+                keys = []
+                _logger.warning("WhatsApp event %s is not valid JSON: %s", event.id, error)
+            args = ([key[0] for key in keys], [key[1] for key in keys])
+            try:
+                cr.execute(LOCK_CUSTOMERS, args)
+                # commit: start a transaction whose snapshot sees what the previous
+                # holders of these locks committed before releasing them
+                cr.commit()
+                event._process()
+                event.write({"state": "done", "processed_at": fields.Datetime.now(),
+                             "attempts": event.attempts + 1, "error": False})
+                cr.commit()  # commit: the event is done, independently of the next ones
+            except Exception as error:  # noqa: BLE001 - kept on the event for the retry
+                cr.rollback()
+                _logger.exception("WhatsApp event %s failed", event.id)
+                event.write({"state": "failed", "attempts": event.attempts + 1,
+                             "error": f"{type(error).__name__}: {error}"})
+                cr.commit()  # commit: keep the failure for the admins and the cron
+            finally:
+                cr.execute(UNLOCK_CUSTOMERS, args)
+
+    # ------------------------------------------------------------
+    # Actions and crons
+    # ------------------------------------------------------------
+
+    def action_replay(self):
+        """Process the events again, in the current transaction (admin button)."""
+        if not self.env.is_system():
+            raise UserError(_("Only administrators can replay webhook events."))
+        for event in self:
+            event._process()
+            event.write({"state": "done", "processed_at": fields.Datetime.now(),
+                         "attempts": event.attempts + 1, "error": False})
+        return True
+
+    @api.model
+    def _cron_retry(self):
+        """Retry events left pending (a worker died) or failed, with up to
+        ``MAX_ATTEMPTS`` attempts; events of the last minute are left to their request."""
+        events = self.search([
+            ("state", "in", ("pending", "failed")),
+            ("attempts", "<", MAX_ATTEMPTS),
+            ("received_at", "<", fields.Datetime.now() - timedelta(minutes=1)),
+        ], limit=100, order="id")
+        events._process_in_own_transactions()
+
+    @api.model
+    def _cron_vacuum(self):
+        """Delete processed events older than the configured retention (days)."""
+        days = int(self.env["ir.config_parameter"].sudo().get_param(
+            "whatsapp_inbox.event_retention_days", 30))
+        self.search([
+            ("state", "=", "done"),
+            ("received_at", "<", fields.Datetime.now() - timedelta(days=days)),
+        ]).unlink()

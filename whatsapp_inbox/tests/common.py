@@ -1,0 +1,80 @@
+import itertools
+
+from odoo.tests import TransactionCase, new_test_user
+
+from . import payloads
+
+_numbers = itertools.count(1)
+
+
+class WhatsappInboxCase(TransactionCase):
+    """Fixtures: two connections, an agent and a supervisor; helpers to feed
+    deliveries through the same model methods the webhook uses."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        Connection = cls.env["whatsapp.inbox.connection"]
+        cls.connection = Connection.create({
+            "name": "Support BR",
+            "phone_number_id": "PNID-BR",
+            "waba_id": "WABA-BR",
+            "app_secret": "secret-br",
+            "access_token": "token-br",
+        })
+        cls.connection_ar = Connection.create({
+            "name": "Ventas AR",
+            "phone_number_id": "PNID-AR",
+            "waba_id": "WABA-AR",
+            "app_secret": "secret-ar",
+            "access_token": "token-ar",
+        })
+        cls.agent = new_test_user(cls.env, login="wa_agent", name="Agent Smith",
+                                  groups="whatsapp_inbox.group_agent")
+        cls.supervisor = new_test_user(cls.env, login="wa_supervisor", name="Supervisor Sue",
+                                       groups="whatsapp_inbox.group_supervisor")
+        cls.Conversation = cls.env["whatsapp.inbox.conversation"]
+        cls.Message = cls.env["whatsapp.inbox.message"]
+
+    def receive(self, *messages, contacts=(), connection=None):
+        """Ingest customer ``messages`` as one delivery; return the new messages."""
+        return self.Message._ingest_inbound(
+            connection or self.connection, list(contacts), list(messages)
+        )
+
+    def conversation_of(self, wa_id, connection=None):
+        return self.Conversation.search([
+            ("connection_id", "=", (connection or self.connection).id), ("wa_id", "=", wa_id),
+        ])
+
+    def make_conversation(self, state="new", **vals):
+        """A conversation in ``state``, as if it had got there by itself."""
+        return self.Conversation.create({
+            "connection_id": self.connection.id,
+            "wa_id": vals.pop("wa_id", None) or f"55119{next(_numbers):08d}",
+            "state": state,
+            **vals,
+        })
+
+    def make_outbound(self, conversation, wamid, status="sent"):
+        return self.Message.create({
+            "conversation_id": conversation.id,
+            "direction": "out",
+            "body": "Our answer",
+            "wamid": wamid,
+            "status": status,
+        })
+
+    def assertConversation(self, conversation, **expected):
+        """Compare fields of ``conversation`` with ``expected`` values
+        (records compare by id)."""
+        for fname, value in expected.items():
+            actual = conversation[fname]
+            if hasattr(actual, "_name"):
+                actual = actual.id if len(actual) <= 1 else actual.ids
+                value = value.id if hasattr(value, "_name") else value
+            self.assertEqual(actual, value, f"conversation.{fname}")
+
+
+__all__ = ["WhatsappInboxCase", "payloads"]

@@ -1,0 +1,69 @@
+from odoo.tools import mute_logger
+
+from .common import WhatsappInboxCase, payloads
+
+WA = "5511987654321"
+T0 = 1767268800
+
+
+class TestStatuses(WhatsappInboxCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.conversation = cls.Conversation.create({
+            "connection_id": cls.connection.id, "wa_id": WA, "state": "open",
+        })
+
+    def apply(self, *statuses):
+        return self.Message._apply_statuses(list(statuses))
+
+    def test_statuses_in_order(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT1", status="queued")
+        for state in ("sent", "delivered", "read"):
+            self.apply(payloads.status("wamid.OUT1", state, WA))
+            self.assertEqual(message.status, state)
+
+    def test_late_delivered_does_not_undo_read(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT2")
+        self.apply(payloads.status("wamid.OUT2", "read", WA, timestamp=T0 + 2))
+        self.apply(payloads.status("wamid.OUT2", "delivered", WA, timestamp=T0 + 1))
+        self.apply(payloads.status("wamid.OUT2", "sent", WA, timestamp=T0))
+        self.assertEqual(message.status, "read")
+
+    def test_one_delivery_out_of_order_applies_by_timestamp(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT3")
+        self.apply(payloads.status("wamid.OUT3", "read", WA, timestamp=T0 + 2),
+                   payloads.status("wamid.OUT3", "delivered", WA, timestamp=T0 + 1))
+        self.assertEqual(message.status, "read")
+
+    def test_failed_records_reason_and_moves_conversation_to_errors(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT4")
+        self.apply(payloads.status("wamid.OUT4", "failed", WA,
+                                   error=(131047, "Re-engagement message")))
+        self.assertEqual(message.status, "failed")
+        self.assertEqual(message.failure_code, "131047")
+        self.assertIn("Re-engagement message", message.failure_reason)
+        self.assertConversation(self.conversation, state="error")
+        self.assertIn("Re-engagement message", self.conversation.error_reason)
+
+    def test_failed_keeps_its_reason_against_late_statuses(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT5")
+        self.apply(payloads.status("wamid.OUT5", "failed", WA, error=(131026, "Undeliverable")))
+        self.apply(payloads.status("wamid.OUT5", "delivered", WA))
+        self.assertEqual(message.status, "failed")
+        self.assertEqual(message.failure_code, "131026")
+
+    def test_duplicate_status_changes_nothing(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT6")
+        status = payloads.status("wamid.OUT6", "delivered", WA)
+        self.assertEqual(self.apply(status), message)
+        self.assertFalse(self.apply(status))
+
+    @mute_logger("odoo.addons.whatsapp_inbox.models.whatsapp_inbox_message")
+    def test_unknown_message_and_unknown_status_are_ignored(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT7")
+        changed = self.apply(payloads.status("wamid.NOPE", "read", WA),
+                             payloads.status("wamid.OUT7", "deleted", WA),
+                             {"status": "read"}, "garbage")
+        self.assertFalse(changed)
+        self.assertEqual(message.status, "sent")

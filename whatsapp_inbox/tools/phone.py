@@ -1,0 +1,70 @@
+"""Phone helpers for WhatsApp ids.
+
+WhatsApp identifies customers by ``wa_id``: the international number as digits,
+without ``+``. Brazilian mobile numbers are special: WhatsApp accounts created
+before the ninth digit was added (2012-2016) keep an id without it, so
+``+55 11 98765-4321`` chats as ``551187654321``. :func:`match_key` folds both
+forms onto one key so partners and conversations can be matched by an indexed
+equality lookup.
+"""
+
+import phonenumbers
+
+BRAZIL_CODE = 55
+
+
+def _parse(number, region=None):
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not parsed.national_number or not phonenumbers.is_possible_number(parsed):
+        return None
+    return parsed
+
+
+def _brazil_nsn(parsed, with_ninth_digit):
+    """National number of a Brazilian mobile, with or without its ninth digit.
+
+    Brazilian mobiles are ``DDD`` (2 digits) + ``9`` + 8 digits starting with 6-9;
+    landlines have 8 digits starting with 2-5 and are returned unchanged.
+    """
+    nsn = str(parsed.national_number)
+    if with_ninth_digit and len(nsn) == 10 and nsn[2] in "6789":
+        return nsn[:2] + "9" + nsn[2:]
+    if not with_ninth_digit and len(nsn) == 11 and nsn[2] == "9" and nsn[3] in "6789":
+        return nsn[:2] + nsn[3:]
+    return nsn
+
+
+def wa_id_to_e164(wa_id):
+    """Dialable E.164 number of a WhatsApp id, or ``False`` for usernames (BSUIDs)
+    and ids that are not phone numbers. Brazilian mobiles get their ninth digit."""
+    if not wa_id or not wa_id.isdigit():
+        return False
+    parsed = _parse("+" + wa_id)
+    if parsed is None:
+        return False
+    if parsed.country_code == BRAZIL_CODE:
+        return f"+{BRAZIL_CODE}{_brazil_nsn(parsed, with_ninth_digit=True)}"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def match_key(number, region=None):
+    """Key under which two spellings of the same phone number compare equal.
+
+    ``number`` is an E.164 number, a WhatsApp id (digits) or a local number
+    (parsed with ``region``, an ISO country code). Returns digits with the country
+    code, Brazilian mobiles without their ninth digit, or ``False``.
+    """
+    if not number:
+        return False
+    number = number.strip()
+    if number.isdigit() and region is None:
+        number = "+" + number
+    parsed = _parse(number, region)
+    if parsed is None:
+        return False
+    if parsed.country_code == BRAZIL_CODE:
+        return f"{BRAZIL_CODE}{_brazil_nsn(parsed, with_ninth_digit=False)}"
+    return f"{parsed.country_code}{parsed.national_number}"

@@ -112,11 +112,15 @@ class WhatsappInboxEvent(models.Model):
 
     def _process(self):
         """Apply the deliveries to conversations and messages (idempotent)."""
-        Message = self.env["whatsapp.inbox.message"]
         for event in self:
-            for connection, value in event._changes_by_connection().items():
-                Message._ingest_inbound(connection, value["contacts"], value["messages"])
-                Message._apply_statuses(value["statuses"])
+            event._apply(event._changes_by_connection())
+
+    def _apply(self, grouped):
+        """Apply the changes :meth:`_changes_by_connection` grouped."""
+        Message = self.env["whatsapp.inbox.message"]
+        for connection, value in grouped.items():
+            Message._ingest_inbound(connection, value["contacts"], value["messages"])
+            Message._apply_statuses(value["statuses"])
 
     def _process_in_own_transactions(self):
         """Process each event in a transaction of its own, committing as it goes.
@@ -132,17 +136,21 @@ class WhatsappInboxEvent(models.Model):
         cr = self.env.cr
         for event in self:
             try:
-                keys = event._customer_keys(event._changes_by_connection())
+                grouped = event._changes_by_connection()
             except ValueError as error:
-                keys = []
                 _logger.warning("WhatsApp event %s is not valid JSON: %s", event.id, error)
+                event.write({"state": "failed", "attempts": event.attempts + 1,
+                             "error": f"Invalid JSON: {error}"})
+                cr.commit()  # commit: keep the failure for the admins
+                continue
+            keys = event._customer_keys(grouped)
             args = ([key[0] for key in keys], [key[1] for key in keys])
             try:
                 cr.execute(LOCK_CUSTOMERS, args)
                 # commit: start a transaction whose snapshot sees what the previous
                 # holders of these locks committed before releasing them
                 cr.commit()
-                event._process()
+                event._apply(grouped)
                 event.write({"state": "done", "processed_at": fields.Datetime.now(),
                              "attempts": event.attempts + 1, "error": False})
                 cr.commit()  # commit: the event is done, independently of the next ones

@@ -226,6 +226,8 @@ class WhatsappInboxMessage(models.Model):
         messages = self.create([
             {
                 "conversation_id": conversations[vals["customer"]].id,
+                # given, so the stored related field is not recomputed with an UPDATE
+                "company_id": conversations[vals["customer"]].company_id.id,
                 "direction": "in",
                 "status": "received",
                 "mail_message_id": mail_message.id,

@@ -12,14 +12,23 @@
         "security/whatsapp_inbox_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/whatsapp_inbox_stop_keyword_data.xml",
         "views/whatsapp_inbox_connection_views.xml",
         "views/whatsapp_inbox_conversation_views.xml",
         "views/whatsapp_inbox_message_views.xml",
         "views/whatsapp_inbox_department_views.xml",
         "views/whatsapp_inbox_tag_views.xml",
         "views/whatsapp_inbox_event_views.xml",
+        "views/whatsapp_inbox_template_views.xml",
+        "views/whatsapp_inbox_consent_views.xml",
+        "wizard/whatsapp_inbox_composer_views.xml",
         "views/whatsapp_inbox_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "whatsapp_inbox/static/src/**/*",
+        ],
+    },
     "demo": [
         "demo/whatsapp_inbox_demo.xml",
     ],

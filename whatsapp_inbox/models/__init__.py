@@ -5,3 +5,5 @@ from . import whatsapp_inbox_tag
 from . import whatsapp_inbox_conversation
 from . import whatsapp_inbox_message
 from . import whatsapp_inbox_event
+from . import whatsapp_inbox_template
+from . import whatsapp_inbox_consent

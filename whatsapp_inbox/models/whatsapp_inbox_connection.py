@@ -1,6 +1,9 @@
 import secrets
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.graph_api import GraphApiError, WhatsAppCloudApi
 
 GRAPH_API_BASE_URL = "https://graph.facebook.com/v23.0"
 
@@ -10,6 +13,7 @@ class WhatsappInboxConnection(models.Model):
 
     _name = "whatsapp.inbox.connection"
     _description = "WhatsApp Connection"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True)
@@ -44,6 +48,16 @@ class WhatsappInboxConnection(models.Model):
         "Graph API URL", required=True, default=GRAPH_API_BASE_URL,
         help="Base URL of the Graph API, version included.",
     )
+    rate_limit = fields.Float(
+        "Sending rate", default=20.0,
+        help="Messages per second sent at most through this number (Meta allows 80 by default).",
+    )
+    token_state = fields.Selection(
+        [("ok", "Valid"), ("expired", "Expired")], default="ok", required=True, copy=False,
+        help="Set to Expired when Meta refuses the access token (error 190).",
+    )
+    template_ids = fields.One2many("whatsapp.inbox.template", "connection_id")
+    templates_synced_at = fields.Datetime(readonly=True, copy=False)
     webhook_url = fields.Char(compute="_compute_webhook_url")
     conversation_count = fields.Integer(compute="_compute_conversation_count")
 
@@ -92,3 +106,46 @@ class WhatsappInboxConnection(models.Model):
     def action_regenerate_verify_token(self):
         for connection in self:
             connection.verify_token = secrets.token_urlsafe(24)
+
+    def write(self, vals):
+        if vals.get("access_token"):
+            vals["token_state"] = "ok"
+        return super().write(vals)
+
+    def _api(self):
+        self.ensure_one()
+        return WhatsAppCloudApi(self)
+
+    def _flag_token_expired(self, reason):
+        """Meta refused the token: flag the connection and warn its administrators."""
+        for connection in self.filtered(lambda c: c.token_state != "expired"):
+            connection.token_state = "expired"
+            admins = self.env.ref("base.group_system").users.filtered(
+                lambda u: not u.share and connection.company_id in u.company_ids)
+            for admin in admins:
+                connection.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=admin.id,
+                    summary=_("WhatsApp access token expired"),
+                    note=_("Meta refused the access token of %(connection)s: %(reason)s. "
+                           "Paste a new token in the connection.",
+                           connection=connection.name, reason=reason),
+                )
+
+    def action_sync_templates(self):
+        """Fetch the templates of each connection's WABA from Meta."""
+        Template = self.env["whatsapp.inbox.template"]
+        for connection in self:
+            if not connection.waba_id:
+                raise UserError(_("Set the WhatsApp Business Account ID of %s first.",
+                                  connection.name))
+            try:
+                remote = connection._api().list_templates()
+            except GraphApiError as error:
+                if error.code == "190":
+                    connection._flag_token_expired(error.message)
+                raise UserError(_("Meta refused to list the templates of %(connection)s: "
+                                  "%(error)s", connection=connection.name,
+                                  error=error.message)) from error
+            Template._sync_connection(connection, remote)
+            connection.templates_synced_at = fields.Datetime.now()
+        return True

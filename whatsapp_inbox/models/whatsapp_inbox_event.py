@@ -9,12 +9,6 @@ from odoo.exceptions import UserError
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# Session-level advisory locks on (connection id, customer), taken in one order
-# so two workers never wait on each other in a cycle.
-_CUSTOMERS = """(SELECT c, hashtext(w) AS h FROM unnest(%s::int[], %s::text[]) AS k(c, w)
-                 ORDER BY c, h) AS keys"""
-LOCK_CUSTOMERS = f"SELECT pg_advisory_lock(c, h) FROM {_CUSTOMERS}"
-UNLOCK_CUSTOMERS = f"SELECT pg_advisory_unlock(c, h) FROM {_CUSTOMERS}"
 
 
 class WhatsappInboxEvent(models.Model):
@@ -65,19 +59,30 @@ class WhatsappInboxEvent(models.Model):
                 "metadata": {"phone_number_id": "...", "display_phone_number": "..."},
                 "contacts": [...], "messages": [...], "statuses": [...]}}]}]}
 
-        :return: ``{connection: {"contacts": [], "messages": [], "statuses": []}}``
+        Template status updates (field ``message_template_status_update``) come
+        per WABA and are grouped under ``templates``.
+
+        :return: ``{connection: {"contacts": [], "messages": [], "statuses": [],
+            "templates": []}}``
         """
         self.ensure_one()
         # PostgreSQL text cannot hold NUL characters: drop them rather than fail forever
         payload = json.loads(self.body.replace("\\u0000", ""))
         by_phone_number_id = {c.phone_number_id: c for c in self.connection_ids}
-        grouped = defaultdict(lambda: {"contacts": [], "messages": [], "statuses": []})
+        by_waba_id = {c.waba_id: c for c in self.connection_ids if c.waba_id}
+        grouped = defaultdict(
+            lambda: {"contacts": [], "messages": [], "statuses": [], "templates": []})
         entries = payload.get("entry") if isinstance(payload, dict) else None
         for entry in entries if isinstance(entries, list) else []:
             changes = entry.get("changes") if isinstance(entry, dict) else None
             for change in changes if isinstance(changes, list) else []:
                 if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
                     _logger.warning("WhatsApp event %s: malformed change skipped", self.id)
+                    continue
+                if change.get("field") == "message_template_status_update":
+                    connection = by_waba_id.get(str(entry.get("id")))
+                    if connection:
+                        grouped[connection]["templates"].append(change["value"])
                     continue
                 if change.get("field") != "messages":
                     _logger.info("WhatsApp event %s: field %r not handled",
@@ -121,6 +126,9 @@ class WhatsappInboxEvent(models.Model):
         for connection, value in grouped.items():
             Message._ingest_inbound(connection, value["contacts"], value["messages"])
             Message._apply_statuses(value["statuses"])
+            if value["templates"]:
+                self.env["whatsapp.inbox.template"]._apply_status_updates(
+                    connection, value["templates"])
 
     def _process_in_own_transactions(self):
         """Process each event in a transaction of its own, committing as it goes.
@@ -144,9 +152,9 @@ class WhatsappInboxEvent(models.Model):
                 cr.commit()  # commit: keep the failure for the admins
                 continue
             keys = event._customer_keys(grouped)
-            args = ([key[0] for key in keys], [key[1] for key in keys])
+            Conversation = self.env["whatsapp.inbox.conversation"]
             try:
-                cr.execute(LOCK_CUSTOMERS, args)
+                Conversation._lock_customers(keys)
                 # commit: start a transaction whose snapshot sees what the previous
                 # holders of these locks committed before releasing them
                 cr.commit()
@@ -161,7 +169,7 @@ class WhatsappInboxEvent(models.Model):
                              "error": f"{type(error).__name__}: {error}"})
                 cr.commit()  # commit: keep the failure for the admins and the cron
             finally:
-                cr.execute(UNLOCK_CUSTOMERS, args)
+                Conversation._unlock_customers(keys)
 
     # ------------------------------------------------------------
     # Actions and crons

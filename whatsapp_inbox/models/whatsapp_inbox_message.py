@@ -1,11 +1,18 @@
+import hashlib
 import logging
+import time
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.tools import plaintext2html
+from odoo.tools.translate import LazyTranslate
+
+from ..tools.graph_api import GraphApiError
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -40,6 +47,52 @@ STATUS_REPLACES = {
     "read": {"queued", "sent", "delivered"},
     "failed": {"queued", "sent", "delivered"},
 }
+
+
+# Meta error codes (and our transport codes) -> failure type. Anything else is
+# "unknown", its code and Meta's text kept on the message.
+FAILURE_TYPES = {
+    "131047": "window_closed", "470": "window_closed",
+    "131026": "undeliverable", "131049": "undeliverable",
+    "131050": "opted_out",
+    "130429": "rate_limited", "131056": "rate_limited", "131048": "rate_limited",
+    "80007": "rate_limited", "4": "rate_limited",
+    "190": "token", "10": "token", "200": "token",
+    "132000": "template", "132001": "template", "132005": "template", "132007": "template",
+    "132012": "template", "132015": "template", "132016": "template",
+    "131052": "media", "131053": "media",
+    "100": "invalid", "131008": "invalid", "131009": "invalid", "131051": "invalid",
+    "1": "server", "2": "server", "131000": "server", "131016": "server",
+    "timeout": "network", "connection": "network", "invalid_response": "server",
+}
+FAILURE_MESSAGES = {
+    "window_closed": _lt("More than 24 hours passed since the customer last wrote: "
+                         "only an approved template can reopen the conversation."),
+    "undeliverable": _lt("WhatsApp could not deliver the message to this number: "
+                         "reach the customer through another channel."),
+    "opted_out": _lt("The customer stopped receiving marketing messages from us."),
+    "rate_limited": _lt("Meta's sending limit was reached: the message will be resent "
+                        "automatically."),
+    "token": _lt("Meta refused the access token of the connection: an administrator "
+                 "must paste a new one."),
+    "template": _lt("The template does not match what Meta approved: synchronise the "
+                    "templates and check its variables."),
+    "media": _lt("Meta could not process the attached file."),
+    "invalid": _lt("Meta refused the message as invalid."),
+    "server": _lt("Meta's service failed: the message will be resent automatically."),
+    "network": _lt("Meta could not be reached: the message will be resent automatically."),
+    "window_rule": _lt("The 24-hour window is closed: send an approved template."),
+    "unknown": _lt("Sending failed."),
+}
+TRANSIENT_FAILURES = {"rate_limited", "server", "network"}
+MAX_SEND_ATTEMPTS = 5
+RETRY_DELAY = timedelta(seconds=30)  # doubled at each attempt
+MEDIA_MAX_BYTES = 25 * 1024 * 1024
+MEDIA_MIMETYPE_PREFIXES = ("image/", "audio/", "video/", "text/plain", "application/pdf",
+                           "application/msword", "application/vnd.ms-",
+                           "application/vnd.openxmlformats-officedocument.")
+# WhatsApp message type used to send an attachment of each mimetype family
+SEND_MEDIA_TYPES = {"image": "image", "audio": "audio", "video": "video"}
 
 
 def _timestamp(value):
@@ -89,10 +142,37 @@ class WhatsappInboxMessage(models.Model):
     mail_message_id = fields.Many2one(
         "mail.message", "Chatter Message", index="btree_not_null", ondelete="set null"
     )
+    author_id = fields.Many2one("res.users", "Sent by", help="The agent who wrote it.")
+    template_id = fields.Many2one("whatsapp.inbox.template", ondelete="restrict")
+    template_params = fields.Text(help="Values of the template variables, as JSON.")
+    failure_type = fields.Selection(
+        [("window_closed", "24-hour window closed"), ("undeliverable", "Undeliverable"),
+         ("opted_out", "Opted out"), ("rate_limited", "Rate limited"), ("token", "Access token"),
+         ("template", "Template"), ("media", "Media"), ("invalid", "Invalid message"),
+         ("server", "Meta unavailable"), ("network", "Network"), ("unknown", "Unknown")],
+        copy=False,
+    )
+    failure_message = fields.Char(compute="_compute_failure_message")
+    attempts = fields.Integer(copy=False, help="Sending or downloading attempts made.")
+    next_attempt_at = fields.Datetime(copy=False, index="btree_not_null")
+    media_state = fields.Selection(
+        [("to_download", "To download"), ("done", "Downloaded"), ("failed", "Failed"),
+         ("refused", "Refused")], copy=False, index="btree_not_null",
+    )
+    read_receipt = fields.Selection(
+        [("to_send", "To send"), ("sent", "Sent")], copy=False, index="btree_not_null",
+        help="Whether the customer was told that we read this inbound message.",
+    )
 
     _sql_constraints = [
         ("wamid_uniq", "unique(wamid)", "This WhatsApp message is already recorded."),
     ]
+
+    @api.depends("failure_type")
+    def _compute_failure_message(self):
+        for message in self:
+            message.failure_message = message.failure_type and str(
+                FAILURE_MESSAGES[message.failure_type])
 
     # ------------------------------------------------------------
     # Inbound messages
@@ -231,6 +311,7 @@ class WhatsappInboxMessage(models.Model):
                 "direction": "in",
                 "status": "received",
                 "mail_message_id": mail_message.id,
+                "media_state": "to_download" if vals.get("media_id") else False,
                 **{k: v for k, v in vals.items() if k not in ("customer", "bsuid")},
             }
             for vals, mail_message in zip(ordered, chatter)
@@ -246,6 +327,9 @@ class WhatsappInboxMessage(models.Model):
                 last_at=max(m.timestamp for m in batch),
                 wakes=bool(waking),
             ))
+        self.env["whatsapp.inbox.consent"]._record_stop_keywords(messages)
+        if any(message.media_state for message in messages):
+            self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_media")._trigger()
         return messages
 
     @api.model
@@ -309,16 +393,216 @@ class WhatsappInboxMessage(models.Model):
                 continue
             if message.status not in STATUS_REPLACES[new]:
                 continue
-            vals = {"status": new}
             if new == "failed":
                 error = _dict((status.get("errors") or [{}])[0])
                 details = _dict(error.get("error_data")).get("details")
-                vals["failure_code"] = str(error.get("code") or "unknown")
-                vals["failure_reason"] = " — ".join(
+                message._fail(error.get("code") or "unknown", " — ".join(
                     filter(None, [error.get("title") or error.get("message"), details])
-                ) or _("Meta reported the message as failed.")
-            message.write(vals)
+                ) or _("Meta reported the message as failed."))
+            else:
+                message.status = new
             changed |= message
-            if new == "failed":
-                message.conversation_id._on_send_failure(vals["failure_reason"])
         return changed
+
+    # ------------------------------------------------------------
+    # Outbound messages
+    # ------------------------------------------------------------
+
+    def _fail(self, code, reason):
+        """Record a failure that sending again will not fix; the conversation
+        moves to the Errors tab."""
+        code = str(code)
+        failure_type = FAILURE_TYPES.get(code) or (
+            "server" if code.startswith("http_5") else "unknown")
+        self.write({
+            "status": "failed", "failure_code": code, "failure_type": failure_type,
+            "failure_reason": reason, "next_attempt_at": False,
+        })
+        for message in self:
+            message.conversation_id._on_send_failure(reason, message)
+        if failure_type == "token":
+            self.conversation_id.connection_id._flag_token_expired(reason)
+
+    def _send(self):
+        """Send queued outbound messages now, one API call each.
+
+        A transient failure (rate limit, Meta down, network) leaves the message
+        queued for a later attempt, with an exponential delay; any other failure is
+        final. Each customer is locked while its message is sent and stored, so a
+        status webhook arriving meanwhile waits for the wamid to be known.
+        """
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        for message in self.filtered(lambda m: m.direction == "out" and m.status == "queued"):
+            conversation = message.conversation_id
+            keys = [(conversation.connection_id.id, conversation.wa_id)]
+            Conversation._lock_customers(keys)
+            try:
+                message._send_one()
+            finally:
+                Conversation._unlock_customers(keys)
+
+    def _send_one(self):
+        self.ensure_one()
+        api = self.conversation_id.connection_id._api()
+        try:
+            message_type, content = self._prepare_api_content(api)
+            wamid = api.send_message(self.conversation_id.wa_id, message_type, content,
+                                     reply_to=self.reply_to_wamid)
+        except GraphApiError as error:
+            reason = " — ".join(filter(None, [error.message, error.details]))
+            failure_type = FAILURE_TYPES.get(error.code) or (
+                "server" if error.code.startswith("http_5") else "unknown")
+            if failure_type in TRANSIENT_FAILURES and self.attempts + 1 < MAX_SEND_ATTEMPTS:
+                self.write({
+                    "attempts": self.attempts + 1,
+                    "next_attempt_at": fields.Datetime.now() + RETRY_DELAY * 2 ** self.attempts,
+                    "failure_code": error.code, "failure_type": failure_type,
+                    "failure_reason": reason,
+                })
+            else:
+                self.attempts += 1
+                self._fail(error.code, reason)
+            return
+        self.write({"wamid": wamid, "status": "sent", "attempts": self.attempts + 1,
+                    "failure_code": False, "failure_type": False, "failure_reason": False,
+                    "next_attempt_at": False})
+
+    def _prepare_api_content(self, api):
+        """``(type, content)`` of the send request; attachments are uploaded first."""
+        self.ensure_one()
+        if self.message_type == "template":
+            params = self.env["whatsapp.inbox.template"]._params_from_json(self.template_params)
+            return "template", self.template_id._prepare_api_content(params)
+        if self.message_type == "reaction":
+            return "reaction", {"message_id": self.reply_to_wamid, "emoji": self.body or ""}
+        if self.attachment_ids:
+            attachment = self.attachment_ids[0]
+            if not self.media_id:
+                self.media_id = api.upload_media(attachment.name, attachment.mimetype,
+                                                 attachment.raw)
+            content = {"id": self.media_id}
+            if self.message_type == "document":
+                content["filename"] = attachment.name
+            if self.body and self.message_type != "audio":
+                content["caption"] = self.body
+            return self.message_type, content
+        return "text", {"body": self.body, "preview_url": True}
+
+    @api.model
+    def _cron_send_queue(self):
+        """Send the queued messages whose time has come, respecting each
+        connection's rate."""
+        self._send_queue(auto_commit=True)
+
+    @api.model
+    def _send_queue(self, limit=500, auto_commit=False):
+        now = fields.Datetime.now()
+        messages = self.search([
+            ("direction", "=", "out"), ("status", "=", "queued"),
+            "|", ("next_attempt_at", "=", False), ("next_attempt_at", "<=", now),
+        ], order="id", limit=limit)
+        pacers = {}
+        for message in messages:
+            connection = message.conversation_id.connection_id
+            pacer = pacers.setdefault(connection, _Pacer(connection.rate_limit))
+            pacer.wait()
+            message._send()
+            if auto_commit:
+                self.env.cr.commit()  # commit: each sent message is final, whatever follows
+        return messages
+
+    def action_resend(self):
+        """Put failed messages back in the queue (after fixing the cause)."""
+        failed = self.filtered(lambda m: m.direction == "out" and m.status == "failed")
+        failed.write({"status": "queued", "attempts": 0, "next_attempt_at": False,
+                      "failure_code": False, "failure_type": False, "failure_reason": False})
+        self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_send")._trigger()
+        return True
+
+    # ------------------------------------------------------------
+    # Inbound media and read receipts
+    # ------------------------------------------------------------
+
+    def _download_media(self):
+        """Fetch the files of inbound media messages into attachments.
+
+        A failed download is retried later; the message itself is never lost.
+        """
+        max_bytes = int(self.env["ir.config_parameter"].sudo().get_param(
+            "whatsapp_inbox.media_max_bytes", MEDIA_MAX_BYTES))
+        for message in self.filtered(lambda m: m.media_state in ("to_download", "failed")):
+            conversation = message.conversation_id
+            api = conversation.connection_id._api()
+            try:
+                info = api.get_media(message.media_id)
+                mimetype = info.get("mime_type") or message.media_mime_type or ""
+                if not mimetype.startswith(MEDIA_MIMETYPE_PREFIXES):
+                    message.write({"media_state": "refused",
+                                   "failure_reason": _("File type %s is not accepted.", mimetype)})
+                    continue
+                if int(info.get("file_size") or 0) > max_bytes:
+                    raise GraphApiError("too_large", f"Media over {max_bytes} bytes")
+                data = api.download_media(info["url"], max_bytes)
+                if info.get("sha256") and hashlib.sha256(data).hexdigest() != info["sha256"]:
+                    raise GraphApiError("checksum", "The downloaded file is corrupted")
+            except (GraphApiError, KeyError) as error:
+                refused = isinstance(error, GraphApiError) and error.code == "too_large"
+                message.write({
+                    "media_state": "refused" if refused else "failed",
+                    "attempts": message.attempts + 1,
+                    "next_attempt_at": fields.Datetime.now() + RETRY_DELAY * 2 ** message.attempts,
+                    "failure_reason": str(error),
+                })
+                continue
+            attachment = self.env["ir.attachment"].create({
+                "name": message.media_filename or f"{message.message_type}-{message.id}",
+                "raw": data,
+                "mimetype": mimetype,
+                "res_model": conversation._name,
+                "res_id": conversation.id,
+            })
+            message.write({"attachment_ids": [fields.Command.link(attachment.id)],
+                           "media_state": "done", "failure_reason": False})
+            if message.mail_message_id:
+                message.mail_message_id.attachment_ids = [fields.Command.link(attachment.id)]
+
+    @api.model
+    def _cron_download_media(self):
+        """Download pending inbound media (a few attempts, with growing delays)."""
+        messages = self.search([
+            ("media_state", "in", ("to_download", "failed")),
+            ("attempts", "<", MAX_SEND_ATTEMPTS),
+            "|", ("next_attempt_at", "=", False),
+            ("next_attempt_at", "<=", fields.Datetime.now()),
+        ], limit=100)
+        for message in messages:
+            message._download_media()
+            self.env.cr.commit()  # commit: keep each file, whatever the next download does
+
+    def _send_read_receipts(self):
+        """Tell the customer we read their messages (blue ticks)."""
+        for message in self.filtered(lambda m: m.read_receipt == "to_send"):
+            try:
+                message.conversation_id.connection_id._api().mark_read(message.wamid)
+            except GraphApiError as error:
+                _logger.info("WhatsApp: read receipt of %s not sent: %s", message.wamid, error)
+                continue
+            message.read_receipt = "sent"
+
+    @api.model
+    def _cron_send_read_receipts(self):
+        self.search([("read_receipt", "=", "to_send")], limit=500)._send_read_receipts()
+
+
+class _Pacer:
+    """Spaces calls to at most ``rate`` per second."""
+
+    def __init__(self, rate):
+        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
+        self.next_at = 0.0
+
+    def wait(self):
+        now = time.monotonic()
+        if now < self.next_at:
+            time.sleep(self.next_at - now)
+        self.next_at = max(now, self.next_at) + self.interval

@@ -5,3 +5,5 @@ from . import test_statuses
 from . import test_state_machine
 from . import test_event
 from . import test_webhook_controller
+from . import test_sending
+from . import test_templates_consent_media

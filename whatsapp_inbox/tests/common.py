@@ -3,6 +3,7 @@ import itertools
 from odoo.tests import TransactionCase, new_test_user
 
 from . import payloads
+from .simulator import CloudApiSimulator
 
 _numbers = itertools.count(1)
 
@@ -77,4 +78,51 @@ class WhatsappInboxCase(TransactionCase):
             self.assertEqual(actual, value, f"conversation.{fname}")
 
 
-__all__ = ["WhatsappInboxCase", "payloads"]
+class WhatsappInboxSimulatorCase(WhatsappInboxCase):
+    """Connections wired to a local Cloud API simulator, over real HTTP.
+
+    The simulator's status webhooks queue up; :meth:`deliver_callbacks` feeds
+    them to the same processing the webhook route uses.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = CloudApiSimulator({
+            "PNID-BR": {"token": "token-br", "app_secret": "secret-br", "waba_id": "WABA-BR"},
+            "PNID-AR": {"token": "token-ar", "app_secret": "secret-ar", "waba_id": "WABA-AR"},
+        }).start()
+        cls.addClassCleanup(cls.sim.stop)
+        (cls.connection | cls.connection_ar).api_base_url = cls.sim.api_base_url()
+        cls.connection.action_sync_templates()
+
+    def setUp(self):
+        super().setUp()
+        self.sim.reset()
+
+    def deliver_callbacks(self):
+        """Process the webhooks the simulator would have posted; return them."""
+        callbacks = self.sim.pending()
+        self.sim.clear_pending()
+        Event = self.env["whatsapp.inbox.event"]
+        for payload in callbacks:
+            Event._journal(payloads.encode(payload), self.connection | self.connection_ar)._process()
+        return callbacks
+
+    def open_window(self, wa_id=None, **vals):
+        """A conversation whose customer just wrote (the 24-hour window is open)."""
+        wa_id = wa_id or f"55119{next(_numbers):08d}"
+        self.receive(payloads.text(wa_id, "Oi"))
+        conversation = self.conversation_of(wa_id)
+        conversation.write(vals)
+        return conversation
+
+    def send_queue(self):
+        return self.Message._send_queue()
+
+    def sent_bodies(self):
+        """The request bodies the simulator accepted."""
+        return [request["body"] for request in self.sim.sent]
+
+
+__all__ = ["WhatsappInboxCase", "WhatsappInboxSimulatorCase", "payloads"]

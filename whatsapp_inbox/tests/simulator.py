@@ -1,0 +1,572 @@
+"""A local simulator of Meta's WhatsApp Cloud API (Graph API), for tests, demo and benchmarks.
+
+Standard library only: the messages, media and message template endpoints, bearer tokens,
+failures injected per recipient, and signed webhooks (statuses, customer messages, template
+updates) POSTed to a callback URL by a background thread or when a test asks. As a script::
+
+    python3 simulator.py --port 8079 --callback http://127.0.0.1:8069/whatsapp_inbox/webhook \\
+        --account PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID [--account ...] [--chatter SECONDS]
+"""
+
+import argparse
+import base64
+import hashlib
+import itertools
+import json
+import logging
+import random
+import re
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import namedtuple
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+try:
+    from . import payloads
+except ImportError:  # run as a script, or imported with this folder on sys.path
+    import payloads
+
+_logger = logging.getLogger(__name__)
+
+#: Meta error code -> (HTTP status of the synchronous error, or None when the send is accepted
+#: and a "failed" status webhook follows; title; details).
+ERRORS = {
+    1: (500, "An unknown error occurred", "An unknown error occurred."),
+    2: (500, "Service temporarily unavailable", "Service temporarily unavailable."),
+    100: (400, "Invalid parameter", "Invalid parameter."),
+    190: (401, "Error validating access token: Session has expired", "Token expired."),
+    130429: (400, "Rate limit hit", "Cloud API message throughput has been reached."),
+    131009: (400, "Parameter value is not valid", "A parameter value is not valid."),
+    131056: (400, "(Business Account, Consumer Account) pair rate limit hit",
+             "Too many messages sent to the same recipient in a short period of time."),
+    132000: (400, "Number of parameters does not match the expected number of params",
+             "The number of parameters does not match the template."),
+    132001: (400, "Template name does not exist in the translation",
+             "The template does not exist in this language or is not approved."),
+    131026: (None, "Message undeliverable", "Unable to deliver message."),
+    131047: (None, "Re-engagement message", "Message failed to send because more than 24 hours "
+             "have passed since the customer last replied to this number."),
+}
+MESSAGE_TYPES = ("text", "template", "image", "document", "audio", "video", "sticker",
+                 "reaction")
+TEMPLATE_STATUSES = ("APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED")
+_template_ids = itertools.count(1_000_000_000_000_001)
+
+
+class ApiError(Exception):
+    """An error answered like the Graph API: ``status`` and the JSON ``body``."""
+
+    def __init__(self, code, details=None, status=None, subcode=None, message=None):
+        http_status, title, default_details = ERRORS[code]
+        self.status = status or http_status or 400
+        error = {
+            "message": message or (title if code in (1, 2, 190) else f"(#{code}) {title}"),
+            "type": "OAuthException",
+            "code": code,
+            "error_data": {"messaging_product": "whatsapp", "details": details or default_details},
+            "fbtrace_id": "A" + uuid.uuid4().hex[:22],
+        }
+        if subcode:
+            error["error_subcode"] = subcode
+        self.body = {"error": error}
+        super().__init__(error["message"])
+
+
+def new_template(name, language, body, status="APPROVED", category="UTILITY", header=None,
+                 footer=None, buttons=()):
+    """A message template dict shaped like the Graph API's, with a new id."""
+    components = [{"type": "HEADER", "format": "TEXT", "text": header}] if header else []
+    components.append({"type": "BODY", "text": body})
+    if footer:
+        components.append({"type": "FOOTER", "text": footer})
+    if buttons:
+        components.append({"type": "BUTTONS",
+                           "buttons": [{"type": "QUICK_REPLY", "text": b} for b in buttons]})
+    return {"id": str(next(_template_ids)), "name": name, "language": language,
+            "status": status, "category": category, "components": components}
+
+
+def default_templates():
+    """The templates a WABA has when none are given."""
+    return [
+        new_template("boas_vindas", "pt_BR", "Olá {{1}}! Aqui é da {{2}}. Como podemos ajudar?",
+                     buttons=["Falar com atendente"]),
+        new_template("pedido_enviado", "pt_BR", "Olá {{1}}, seu pedido {{2}} foi enviado.",
+                     header="Pedido a caminho", footer="Obrigado pela preferência"),
+        new_template("bienvenida", "es",
+                     "¡Hola {{1}}! Bienvenido a {{2}}. ¿En qué podemos ayudarte?"),
+        new_template("hello_world", "en_US", "Welcome and congratulations!! This message "
+                     "demonstrates your ability to send a WhatsApp message notification from the "
+                     "Cloud API, hosted by Meta. Thank you for taking the time to test with us.",
+                     header="Hello World", footer="WhatsApp Business Platform sample message"),
+        new_template("promo_natal", "pt_BR", "Feliz Natal, {{1}}! Use o cupom {{2}} e ganhe 10% "
+                     "de desconto.", status="PENDING", category="MARKETING",
+                     buttons=["Quero aproveitar", "Parar promoções"]),
+    ]
+
+
+_Callback = namedtuple("_Callback", "payload app_secret due")  # a webhook waiting to be POSTed
+
+
+class CloudApiSimulator:
+    """The Cloud API of ``accounts``: ``{phone_number_id: {"token", "app_secret", "waba_id"}}``.
+
+    ``statuses`` are the status webhooks sent for each accepted message; ``templates``
+    (``{waba_id: [template dicts]}``) replaces the default templates of those WABAs.
+    Attributes: ``sent`` (accepted ``/messages`` requests: dicts ``phone_number_id``,
+    ``body``, ``wamid``), ``callback_url``, ``timeout_seconds`` (wait of a "timeout" failure).
+    """
+
+    def __init__(self, accounts, callback_url=None, host="127.0.0.1", port=0,
+                 auto_deliver=False, delay=0.2, statuses=("sent", "delivered", "read"),
+                 templates=None):
+        self.accounts = {pnid: dict(account) for pnid, account in accounts.items()}
+        self.callback_url, self.host, self.port = callback_url, host, port
+        self.auto_deliver, self.delay, self.statuses = auto_deliver, delay, tuple(statuses)
+        self.timeout_seconds = 5
+        self.sent = []
+        self._templates = {a["waba_id"]: default_templates() for a in self.accounts.values()}
+        self._templates.update({waba: list(t) for waba, t in (templates or {}).items()})
+        self._media, self._failures, self._pending = {}, {}, []
+        self._lock = threading.Condition()
+        self._stopping = threading.Event()
+        self._server = None
+        self._threads = []
+
+    # ---------------------------------------------------------------- life cycle
+
+    def start(self):
+        """Listen and serve in daemon threads; return self."""
+        self._stopping.clear()
+        self._server = ThreadingHTTPServer((self.host, self.port), _Handler)
+        self._server.simulator = self
+        self._threads = [threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                          daemon=True)]
+        if self.auto_deliver:
+            self._threads.append(threading.Thread(target=self._auto_deliver, daemon=True))
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self):
+        """Stop serving (and delivering); requests waiting on a "timeout" failure end."""
+        if not self._server:
+            return
+        with self._lock:
+            self._stopping.set()
+            self._lock.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+        for thread in self._threads:
+            thread.join(5)
+        self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def base_url(self):
+        """``http://127.0.0.1:PORT`` once started."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def api_base_url(self, version="v23.0"):
+        """What the addon calls ``api_base_url``: the base URL with the Graph API version."""
+        return f"{self.base_url}/{version}"
+
+    # ---------------------------------------------------------------- test controls
+
+    def fail(self, wa_id, code, times=1):
+        """Make the next ``times`` sends to ``wa_id`` fail with ``code`` (None: always).
+
+        ``code`` is a Meta error code of :data:`ERRORS`, 500 (same as 1) or "timeout":
+        the answer then comes after ``timeout_seconds``.
+        """
+        code = code if code == "timeout" else {500: 1}.get(int(code), int(code))
+        if code != "timeout" and code not in ERRORS:
+            raise ValueError(f"unsupported failure code {code!r}")
+        with self._lock:
+            self._failures[wa_id] = [code, times]
+
+    def reset(self):
+        """Forget sent messages, failures and pending callbacks."""
+        with self._lock:
+            self.sent.clear()
+            self._failures.clear()
+            self._pending.clear()
+
+    def set_templates(self, waba_id, templates):
+        """Replace the message templates of ``waba_id``."""
+        with self._lock:
+            self._templates[waba_id] = list(templates)
+
+    def add_media(self, data, mime_type, filename=None):
+        """Store media (as if a customer sent it); return its media id."""
+        media_id = str(uuid.uuid4().int)[:16]
+        with self._lock:
+            self._media[media_id] = {"data": data, "mime_type": mime_type, "filename": filename,
+                                     "sha256": hashlib.sha256(data).hexdigest()}
+        return media_id
+
+    def customer_sends(self, phone_number_id, message, contacts=None):
+        """Queue a webhook of ``message`` (a ``payloads.inbound`` dict); return its wamid."""
+        contacts = contacts or [payloads.contact(message["from"], "Cliente")]
+        change = payloads.change(phone_number_id, messages=[message], contacts=contacts)
+        self._queue_change(self.accounts[phone_number_id], change)
+        return message["id"]
+
+    def customer_says(self, phone_number_id, wa_id, text, name="Cliente", **kwargs):
+        """Queue a text message of customer ``wa_id``; ``kwargs`` go to ``payloads.text``."""
+        return self.customer_sends(phone_number_id, payloads.text(wa_id, text, **kwargs),
+                                   contacts=[payloads.contact(wa_id, name)])
+
+    def post_template_status(self, waba_id, template, event, language=None, reason="NONE"):
+        """Queue a ``message_template_status_update`` webhook for ``template`` (dict or name).
+
+        A status ``event`` (APPROVED, REJECTED...) also becomes the template's status.
+        """
+        name = template["name"] if isinstance(template, dict) else template
+        with self._lock:
+            found = next((t for t in self._templates.get(waba_id, []) if t["name"] == name
+                          and language in (None, t["language"])), None)
+            if found is None:
+                raise KeyError(f"no template {name!r} in {waba_id}")
+            if event in TEMPLATE_STATUSES:
+                found["status"] = event
+        account = next(a for a in self.accounts.values() if a["waba_id"] == waba_id)
+        self._queue_change(account, {"field": "message_template_status_update", "value": {
+            "event": event, "message_template_id": int(found["id"]),
+            "message_template_name": name, "message_template_language": found["language"],
+            "reason": reason}})
+
+    def pending(self):
+        """The payloads of the callbacks not sent yet."""
+        with self._lock:
+            return [callback.payload for callback in self._pending]
+
+    def clear_pending(self):
+        """Drop the callbacks not sent yet."""
+        with self._lock:
+            self._pending.clear()
+
+    def deliver_pending(self):
+        """POST every pending callback now, in order; their HTTP statuses.
+
+        Without a ``callback_url`` nothing is sent. An unreachable callback raises URLError.
+        """
+        if not self.callback_url:
+            return []
+        with self._lock:
+            callbacks, self._pending = self._pending, []
+        return [self._post(callback) for callback in callbacks]
+
+    # ---------------------------------------------------------------- callbacks
+
+    def _queue_change(self, account, change, step=1):
+        payload = payloads.delivery(change, waba_id=account["waba_id"])
+        with self._lock:
+            due = time.monotonic() + self.delay * step
+            self._pending.append(_Callback(payload, account["app_secret"], due))
+            self._lock.notify_all()
+
+    def _post(self, callback):
+        body = payloads.encode(callback.payload)
+        request = urllib.request.Request(self.callback_url, data=body, method="POST", headers={
+            "Content-Type": "application/json",
+            "X-Hub-Signature-256": payloads.sign(body, callback.app_secret)})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def _auto_deliver(self):
+        while True:
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                now = time.monotonic()
+                due = [c for c in self._pending if c.due <= now] if self.callback_url else []
+                if not due:
+                    next_due = min((c.due for c in self._pending), default=now + 1)
+                    self._lock.wait(min(max(next_due - now, 0.01), 1))
+                    continue
+                self._pending = [c for c in self._pending if c.due > now]
+            for callback in sorted(due, key=lambda c: c.due):
+                try:
+                    _logger.debug("callback answered %s", self._post(callback))
+                except OSError as error:
+                    _logger.warning("callback to %s failed: %s", self.callback_url, error)
+
+    # ---------------------------------------------------------------- HTTP API
+
+    def _handle(self, method, path, headers, body):
+        """Answer one request: (HTTP status, content type, body bytes)."""
+        url = urlsplit(path)
+        parts = [unquote(part) for part in url.path.split("/") if part]
+        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        try:
+            result = self._route(method, parts, query, headers, body)
+        except ApiError as error:
+            return error.status, "application/json", json.dumps(error.body).encode()
+        if isinstance(result, tuple):  # raw media: (content type, bytes)
+            return 200, *result
+        return 200, "application/json", json.dumps(result).encode()
+
+    def _route(self, method, parts, query, headers, body):
+        match method, parts:
+            case "POST", ["_sim", "fail"]:
+                data = _json(body)
+                try:
+                    self.fail(data["wa_id"], data["code"], data.get("times", 1))
+                except (KeyError, ValueError) as error:
+                    raise ApiError(100, f"Bad failure: {error}") from None
+                return {"success": True}
+            case "POST", ["_sim", "inbound"]:
+                data = _json(body)
+                try:
+                    wamid = self.customer_says(data["phone_number_id"], data["wa_id"],
+                                               data["text"], data.get("name", "Cliente"))
+                except KeyError as error:
+                    raise ApiError(100, f"Bad inbound message: {error}") from None
+                return {"wamid": wamid}
+            case "GET", ["_sim", "sent"]:
+                with self._lock:
+                    return {"data": list(self.sent)}
+            case "GET", ["_media", media_id]:
+                self._authorize(headers)
+                media = self._get_media(media_id)
+                return media["mime_type"], media["data"]
+            case "POST", [_, phone_number_id, "messages"]:
+                return self._send(self._authorize(headers, phone_number_id), _json(body))
+            case "POST", [_, phone_number_id, "media"]:
+                self._authorize(headers, phone_number_id)
+                return self._upload(headers.get("Content-Type", ""), body)
+            case "GET", [version, waba_id, "message_templates"]:
+                self._authorize(headers, waba_id=waba_id)
+                return self._list_templates(version, waba_id, query)
+            case "GET", [_, media_id]:
+                self._authorize(headers)
+                media = self._get_media(media_id)
+                return {"messaging_product": "whatsapp", "id": media_id,
+                        "url": f"{self.base_url}/_media/{media_id}?hash={media['sha256'][:16]}",
+                        "mime_type": media["mime_type"], "sha256": media["sha256"],
+                        "file_size": len(media["data"])}
+        raise ApiError(100, f"Unsupported {method} request to /{'/'.join(parts)}", status=404)
+
+    def _authorize(self, headers, phone_number_id=None, waba_id=None):
+        """The account the bearer token opens; ApiError 190 or 100 when it opens none."""
+        scheme, _, token = headers.get("Authorization", "").partition(" ")
+        if scheme != "Bearer" or not any(a["token"] == token for a in self.accounts.values()):
+            raise ApiError(190, subcode=463)
+        for pnid, account in self.accounts.items():
+            if account["token"] == token and phone_number_id in (None, pnid) \
+                    and waba_id in (None, account["waba_id"]):
+                return dict(account, phone_number_id=pnid)
+        object_id = phone_number_id or waba_id
+        raise ApiError(100, subcode=33, message=(
+            f"Unsupported request. Object with ID '{object_id}' does not exist, cannot be "
+            "loaded due to missing permissions, or does not support this operation."))
+
+    def _send(self, account, body):
+        if body.get("status") == "read":
+            if not body.get("message_id"):
+                raise ApiError(100, "message_id is required")
+            self._record(account, body, None)
+            return {"success": True}
+        kind, to = body.get("type"), body.get("to")
+        if not to or kind not in MESSAGE_TYPES or not isinstance(body.get(kind), dict):
+            raise ApiError(100, "Parameters to, type and the object of the type are required.")
+        failure = self._take_failure(to)
+        if failure == "timeout":
+            self._stopping.wait(self.timeout_seconds)
+        elif failure and ERRORS[failure][0]:
+            raise ApiError(failure, subcode=463 if failure == 190 else None)
+        wamid = f"wamid.SIM{uuid.uuid4().hex.upper()}"
+        self._record(account, body, wamid)
+        if failure in (131026, 131047):
+            status = payloads.status(wamid, "failed", to)
+            _, title, details = ERRORS[failure]
+            status["errors"] = [{"code": failure, "title": title, "message": title,
+                                 "error_data": {"details": details}}]
+            self._queue_change(account, payloads.change(account["phone_number_id"],
+                                                        statuses=[status]))
+        else:
+            for step, state in enumerate(self.statuses, 1):
+                change = payloads.change(account["phone_number_id"],
+                                         statuses=[payloads.status(wamid, state, to)])
+                self._queue_change(account, change, step)
+        return {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
+                "messages": [{"id": wamid}]}
+
+    def _record(self, account, body, wamid):
+        with self._lock:
+            self.sent.append({"phone_number_id": account["phone_number_id"], "body": body,
+                              "wamid": wamid})
+
+    def _take_failure(self, wa_id):
+        with self._lock:
+            failure = self._failures.get(wa_id)
+            if not failure:
+                return None
+            if failure[1] is not None:
+                failure[1] -= 1
+                if failure[1] <= 0:
+                    del self._failures[wa_id]
+            return failure[0]
+
+    def _upload(self, content_type, body):
+        fields = _multipart(content_type, body)
+        if "file" not in fields or fields.get("messaging_product", (None, None, b""))[2] \
+                != b"whatsapp":
+            raise ApiError(100, "Parameters messaging_product=whatsapp and file are required.")
+        filename, file_type, data = fields["file"]
+        mime_type = fields["type"][2].decode() if "type" in fields else file_type
+        return {"id": self.add_media(data, mime_type or "application/octet-stream", filename)}
+
+    def _get_media(self, media_id):
+        with self._lock:
+            if media_id not in self._media:
+                raise ApiError(100, f"Unknown media id {media_id}", status=404)
+            return self._media[media_id]
+
+    def _list_templates(self, version, waba_id, query):
+        with self._lock:
+            found = list(self._templates.get(waba_id, []))
+        try:
+            limit = int(query.get("limit", 25))
+            start = int(base64.urlsafe_b64decode(query["after"])) if "after" in query else 0
+            if limit < 1 or start < 0:
+                raise ValueError
+        except ValueError:
+            raise ApiError(100, "Invalid limit or after cursor") from None
+        page = found[start:start + limit]
+        after = _cursor(start + len(page)) if page else ""
+        paging = {"cursors": {"before": _cursor(start) if page else "", "after": after}}
+        if start + len(page) < len(found):
+            paging["next"] = (f"{self.base_url}/{version}/{waba_id}/message_templates"
+                              f"?limit={limit}&after={after}")
+        return {"data": page, "paging": paging}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """HTTP transport of the simulator: ``server.simulator`` answers."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "CloudApiSimulator/1.0"
+
+    def _serve(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, content_type, data = self.server.simulator._handle(
+            self.command, self.path, self.headers, body)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = _serve
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            pass
+
+    def log_message(self, format, *args):
+        _logger.debug("%s %s", self.address_string(), format % args)
+
+
+def _json(body):
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise ApiError(100, "The request body must be a JSON object.")
+    return data
+
+
+def _cursor(position):
+    return base64.urlsafe_b64encode(str(position).encode()).decode()
+
+
+def _multipart(content_type, body):
+    """Fields of a multipart/form-data body: ``{name: (filename, content type, bytes)}``."""
+    boundary = re.search(r'boundary="?([^";]+)"?', content_type)
+    if not content_type.startswith("multipart/form-data") or not boundary:
+        raise ApiError(100, "Expected a multipart/form-data body.")
+    fields = {}
+    for part in body.split(b"--" + boundary.group(1).encode())[1:-1]:
+        head, _, data = part[2:-2].partition(b"\r\n\r\n")  # between the CRLFs around each part
+        lines = head.decode(errors="replace").split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in lines)}
+        disposition = headers.get("content-disposition", "")
+        name = re.search(r'\bname="([^"]*)"', disposition)
+        filename = re.search(r'\bfilename="([^"]*)"', disposition)
+        if name:
+            fields[name.group(1)] = (filename and filename.group(1),
+                                     headers.get("content-type"), data)
+    return fields
+
+
+CHATTER = [  # (wa_id, profile name, messages)
+    ("5511987654321", "Ana Souza", ["Oi! Tudo bem? Queria saber do meu pedido 😊",
+                                    "Bom dia! Vocês abrem no sábado?",
+                                    "Muito obrigada pelo atendimento, foi ótimo!"]),
+    ("5521998887777", "João Pereira", ["Olá, vocês entregam em Niterói?",
+                                       "Boa tarde! Posso trocar um produto?"]),
+    ("5491155554444", "Carlos Pérez", ["¡Hola! ¿Tienen envío a Córdoba?",
+                                       "¡Muchas gracias por la ayuda! 🙌"]),
+    ("5215512345678", "María López", ["Buenos días, ¿a qué hora cierran hoy?",
+                                      "Hola, quisiera saber el precio del plan anual."]),
+]
+
+
+def _account(value):
+    parts = value.split(":")
+    if len(parts) != 4 or not all(parts):
+        raise argparse.ArgumentTypeError("expected PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID")
+    return parts[0], {"token": parts[1], "app_secret": parts[2], "waba_id": parts[3]}
+
+
+def main(argv=None):
+    """Serve with ``auto_deliver=True`` until Ctrl-C or SIGTERM."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=8079)
+    parser.add_argument("--callback", help="webhook URL the signed callbacks are POSTed to")
+    parser.add_argument("--account", type=_account, action="append", required=True,
+                        metavar="PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID")
+    parser.add_argument("--chatter", type=float, metavar="N",
+                        help="a fake customer writes every N seconds")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    simulator = CloudApiSimulator(dict(args.account), callback_url=args.callback,
+                                  port=args.port, auto_deliver=True)
+    with simulator:
+        print(f"WhatsApp Cloud API simulator listening on {simulator.api_base_url()}, "
+              f"webhooks to {args.callback or 'nowhere'}", flush=True)
+        try:
+            while True:
+                time.sleep(args.chatter or 3600)
+                if args.chatter:
+                    wa_id, name, messages = random.choice(CHATTER)
+                    simulator.customer_says(random.choice(list(simulator.accounts)), wa_id,
+                                            random.choice(messages), name=name)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

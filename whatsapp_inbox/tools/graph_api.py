@@ -1,0 +1,133 @@
+"""Client of Meta's WhatsApp Cloud API (Graph API): the only module that talks HTTP.
+
+Models call one short method per remote operation; transport and API errors
+come out as :class:`GraphApiError`, whose ``code`` is Meta's error code (or
+``timeout`` / ``connection`` / ``http_<status>`` when Meta gave none).
+"""
+
+import requests
+
+TIMEOUT = 15  # seconds, per request
+MEDIA_TIMEOUT = 60
+
+
+class GraphApiError(Exception):
+    def __init__(self, code, message, http_status=None, details=None):
+        super().__init__(f"[{code}] {message}")
+        self.code = str(code)
+        self.message = message
+        self.http_status = http_status
+        self.details = details
+
+
+class WhatsAppCloudApi:
+    """Graph API operations of one connection (``whatsapp.inbox.connection``)."""
+
+    def __init__(self, connection):
+        # sudo: whatsapp.inbox.connection - the token is read to call Meta, never shown
+        connection = connection.sudo()
+        self.base_url = connection.api_base_url.rstrip("/")
+        self.phone_number_id = connection.phone_number_id
+        self.waba_id = connection.waba_id
+        self.token = connection.access_token or ""
+
+    def _request(self, method, path_or_url, *, json=None, params=None, files=None, data=None,
+                 timeout=None, raw=False):
+        """Call the API; return the decoded JSON (or the streamed response when ``raw``)."""
+        url = path_or_url if path_or_url.startswith("http") else f"{self.base_url}/{path_or_url}"
+        timeout = timeout or TIMEOUT
+        try:
+            response = requests.request(
+                method, url, json=json, params=params, files=files, data=data, timeout=timeout,
+                headers={"Authorization": f"Bearer {self.token}"}, stream=raw,
+            )
+        except requests.Timeout as error:
+            raise GraphApiError("timeout", f"No answer from Meta within {timeout} s") from error
+        except requests.RequestException as error:
+            raise GraphApiError("connection", f"Meta unreachable: {error}") from error
+        if response.ok:
+            if raw:
+                return response
+            try:
+                return response.json()
+            except ValueError as error:
+                raise GraphApiError("invalid_response", "Meta's answer is not JSON",
+                                    response.status_code) from error
+        try:
+            error = response.json()["error"]
+        except (ValueError, KeyError, TypeError):
+            raise GraphApiError(f"http_{response.status_code}", response.text[:200] or
+                                response.reason, response.status_code) from None
+        details = (error.get("error_data") or {}).get("details")
+        raise GraphApiError(error.get("code") or f"http_{response.status_code}",
+                            error.get("message") or response.reason, response.status_code,
+                            details)
+
+    def send_message(self, to, message_type, content, reply_to=None):
+        """Send one message; return its wamid.
+
+        ``POST /{phone_number_id}/messages``
+        ``{"messaging_product": "whatsapp", "to": "5511...", "type": "text",
+        "text": {"body": "Hi"}, "context": {"message_id": "wamid.X"}}``
+        -> ``{"messages": [{"id": "wamid.Y"}], "contacts": [...]}``
+        """
+        payload = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            "type": message_type,
+            message_type: content,
+        }
+        if reply_to:
+            payload["context"] = {"message_id": reply_to}
+        result = self._request("POST", f"{self.phone_number_id}/messages", json=payload)
+        try:
+            return result["messages"][0]["id"]
+        except (KeyError, IndexError, TypeError) as error:
+            raise GraphApiError("invalid_response", "Meta returned no message id") from error
+
+    def mark_read(self, wamid):
+        """``POST /{phone_number_id}/messages`` ``{"status": "read", "message_id": wamid}``
+        -> ``{"success": true}``"""
+        self._request("POST", f"{self.phone_number_id}/messages", json={
+            "messaging_product": "whatsapp", "status": "read", "message_id": wamid,
+        })
+
+    def upload_media(self, filename, mimetype, data):
+        """``POST /{phone_number_id}/media`` (multipart) -> ``{"id": "<media id>"}``"""
+        result = self._request(
+            "POST", f"{self.phone_number_id}/media", timeout=MEDIA_TIMEOUT,
+            data={"messaging_product": "whatsapp", "type": mimetype},
+            files={"file": (filename, data, mimetype)},
+        )
+        return result["id"]
+
+    def get_media(self, media_id):
+        """``GET /{media_id}`` -> ``{"url", "mime_type", "sha256", "file_size", "id"}``"""
+        return self._request("GET", media_id)
+
+    def download_media(self, url, max_bytes):
+        """Bytes behind a media URL (bearer auth), refused past ``max_bytes``."""
+        response = self._request("GET", url, timeout=MEDIA_TIMEOUT, raw=True)
+        chunks, size = [], 0
+        with response:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise GraphApiError("too_large", f"Media over {max_bytes} bytes")
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+    def list_templates(self):
+        """Every message template of the WABA, following the pages.
+
+        ``GET /{waba_id}/message_templates?limit=100`` -> ``{"data": [{"id", "name",
+        "language", "status", "category", "components": [...]}], "paging": {"next": url}}``
+        """
+        templates = []
+        url, params = f"{self.waba_id}/message_templates", {"limit": 100}
+        while url:
+            page = self._request("GET", url, params=params)
+            templates += page.get("data") or []
+            url, params = (page.get("paging") or {}).get("next"), None
+        return templates

@@ -7,3 +7,4 @@ from . import test_event
 from . import test_webhook_controller
 from . import test_sending
 from . import test_templates_consent_media
+from . import test_sending_http

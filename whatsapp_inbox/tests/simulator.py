@@ -10,6 +10,7 @@ updates) POSTed to a callback URL by a background thread or when a test asks. As
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import itertools
 import json
@@ -477,13 +478,11 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = _serve
 
     def handle(self):
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-            pass
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
+            return super().handle()
 
-    def log_message(self, format, *args):
-        _logger.debug("%s %s", self.address_string(), format % args)
+    def log_message(self, *args):
+        _logger.debug("%s %s", self.address_string(), args[0] % args[1:])
 
 
 def _json(body):
@@ -541,7 +540,7 @@ def _account(value):
 
 def main(argv=None):
     """Serve with ``auto_deliver=True`` until Ctrl-C or SIGTERM."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8079)
     parser.add_argument("--callback", help="webhook URL the signed callbacks are POSTed to")
     parser.add_argument("--account", type=_account, action="append", required=True,
@@ -553,18 +552,16 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     simulator = CloudApiSimulator(dict(args.account), callback_url=args.callback,
                                   port=args.port, auto_deliver=True)
-    with simulator:
-        print(f"WhatsApp Cloud API simulator listening on {simulator.api_base_url()}, "
-              f"webhooks to {args.callback or 'nowhere'}", flush=True)
-        try:
-            while True:
-                time.sleep(args.chatter or 3600)
-                if args.chatter:
-                    wa_id, name, messages = random.choice(CHATTER)
-                    simulator.customer_says(random.choice(list(simulator.accounts)), wa_id,
-                                            random.choice(messages), name=name)
-        except KeyboardInterrupt:
-            pass
+    with simulator, contextlib.suppress(KeyboardInterrupt):
+        sys.stdout.write(f"WhatsApp Cloud API simulator listening on {simulator.api_base_url()}"
+                         f", webhooks to {args.callback or 'nowhere'}\n")
+        sys.stdout.flush()
+        while True:
+            time.sleep(args.chatter or 3600)
+            if args.chatter:
+                wa_id, name, messages = random.choice(CHATTER)
+                simulator.customer_says(random.choice(list(simulator.accounts)), wa_id,
+                                        random.choice(messages), name=name)
     return 0
 
 

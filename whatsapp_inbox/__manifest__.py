@@ -22,6 +22,8 @@
         "views/whatsapp_inbox_template_views.xml",
         "views/whatsapp_inbox_consent_views.xml",
         "wizard/whatsapp_inbox_composer_views.xml",
+        "wizard/whatsapp_inbox_transfer_views.xml",
+        "wizard/whatsapp_inbox_link_contact_views.xml",
         "views/whatsapp_inbox_menus.xml",
     ],
     "assets": {

@@ -1,3 +1,4 @@
+from . import discuss_channel
 from . import res_partner
 from . import whatsapp_inbox_connection
 from . import whatsapp_inbox_department

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import plaintext2html
+from odoo.tools import html2plaintext, plaintext2html
 
 from ..tools import phone
 from .whatsapp_inbox_message import FAILURE_MESSAGES, SEND_MEDIA_TYPES
@@ -84,7 +84,7 @@ class WhatsappInboxConversation(models.Model):
         copy=False, readonly=True,
         help="The customer asked to stop receiving templates (consent ledger).")
     consent_ids = fields.One2many("whatsapp.inbox.consent", "conversation_id")
-    window_open = fields.Boolean(compute="_compute_window_open")
+    window_open = fields.Boolean(compute="_compute_window_open", search="_search_window_open")
     connection_token_state = fields.Selection(related="connection_id.token_state")
     last_inbound_at = fields.Datetime("Last Customer Message", copy=False)
     last_outbound_at = fields.Datetime("Last Reply", copy=False)
@@ -100,6 +100,14 @@ class WhatsappInboxConversation(models.Model):
     unread = fields.Boolean(
         copy=False, index=True, help="The customer wrote something the agent has not seen."
     )
+    last_message_preview = fields.Char(copy=False)
+    wait_thresholds = fields.Json(compute="_compute_wait_thresholds")
+    discuss_channel_id = fields.Many2one("discuss.channel", copy=False, readonly=True)
+    partner_vat = fields.Char(related="partner_id.vat", string="Tax ID")
+    partner_email = fields.Char(related="partner_id.email", string="Email")
+    partner_phone = fields.Char(related="partner_id.phone", string="Contact phone")
+    partner_mobile = fields.Char(related="partner_id.mobile", string="Contact mobile")
+    partner_address = fields.Char(compute="_compute_partner_address", string="Address")
     wa_message_ids = fields.One2many(
         "whatsapp.inbox.message", "conversation_id", string="WhatsApp Messages"
     )
@@ -132,6 +140,34 @@ class WhatsappInboxConversation(models.Model):
         for conversation in self:
             conversation.window_open = bool(
                 conversation.window_expires_at and conversation.window_expires_at > now)
+
+    def _search_window_open(self, operator, value):
+        if operator not in ("=", "!="):
+            return NotImplemented
+        is_open = (operator == "=") == bool(value)
+        now = fields.Datetime.now()
+        if is_open:
+            return [("window_expires_at", ">", now)]
+        return ["|", ("window_expires_at", "=", False), ("window_expires_at", "<=", now)]
+
+    @api.depends_context("uid")
+    def _compute_wait_thresholds(self):
+        """Minutes after which a Waiting card turns amber, then red (settings)."""
+        params = self.env["ir.config_parameter"].sudo()
+        thresholds = {
+            "amber": int(params.get_param("whatsapp_inbox.wait_amber_minutes", 5)),
+            "red": int(params.get_param("whatsapp_inbox.wait_red_minutes", 15)),
+        }
+        for conversation in self:
+            conversation.wait_thresholds = thresholds
+
+    @api.depends("partner_id")
+    def _compute_partner_address(self):
+        for conversation in self:
+            partner = conversation.partner_id
+            conversation.partner_address = partner and ", ".join(filter(None, [
+                partner.street, partner.street2, partner.city, partner.state_id.name,
+                partner.zip, partner.country_id.name]))
 
     @api.depends("last_inbound_at")
     def _compute_window_expires_at(self):
@@ -241,7 +277,7 @@ class WhatsappInboxConversation(models.Model):
         self.write({"state": "error", "error_reason": reason,
                     "last_failed_message_id": message.id if message else False})
 
-    def _prepare_inbound_vals(self, first_at, last_at, wakes):
+    def _prepare_inbound_vals(self, first_at, last_at, wakes, preview=False):
         """Values after customer messages sent between ``first_at`` and ``last_at``.
 
         ``wakes`` is False when the messages do not ask for an answer (reactions):
@@ -253,6 +289,8 @@ class WhatsappInboxConversation(models.Model):
             "unread": True,
             "last_message_at": max(last_at, self.last_message_at or last_at),
         }
+        if preview and last_at >= (self.last_message_at or last_at):
+            vals["last_message_preview"] = preview
         if wakes:
             vals["last_inbound_at"] = max(last_at, self.last_inbound_at or last_at)
             if self.state in ("new", "done"):
@@ -372,7 +410,9 @@ class WhatsappInboxConversation(models.Model):
             "attachment_ids": [fields.Command.set(vals.get("attachment_ids", []))],
         })
         self._on_agent_reply(now)
+        self.last_message_preview = message._preview()
         self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_send")._trigger()
+        self._notify_refresh()
         return message
 
     def _check_window(self):
@@ -549,3 +589,190 @@ class WhatsappInboxConversation(models.Model):
         self.write({"state": "open" if self.first_response_at else "waiting",
                     "error_reason": False, "last_failed_message_id": False})
         return True
+
+    # ------------------------------------------------------------
+    # Attendants' actions
+    # ------------------------------------------------------------
+
+    def action_take(self):
+        """Assign the conversations to me; an automation handling them stops."""
+        for conversation in self:
+            if conversation.state == "bot":
+                conversation.action_release_bot()
+            conversation.user_id = self.env.user
+            conversation._ensure_discuss_channel()
+            conversation.message_post(body=_("Taken by %s.", self.env.user.name),
+                                      subtype_xmlid="mail.mt_note")
+        self._notify_refresh()
+        return True
+
+    def _transfer(self, user=None, department=None, note=None):
+        """Hand the conversations to ``user`` and/or ``department``; state unchanged.
+
+        The new agent is notified (Odoo inbox) and finds them under Mine.
+        """
+        if not user and not department:
+            raise UserError(_("Choose an agent or a department."))
+        for conversation in self:
+            vals = {}
+            if department:
+                vals["department_id"] = department.id
+            if user:
+                vals["user_id"] = user.id
+            elif department and conversation.user_id not in department.member_ids:
+                vals["user_id"] = False
+            conversation.write(vals)
+            target = ", ".join(filter(None, [user.name if user else None,
+                                             department.name if department else None]))
+            body = Markup("<p>%s</p>") % _("Transferred to %(target)s by %(user)s.",
+                                           target=target, user=self.env.user.name)
+            if note:
+                body += plaintext2html(note)
+            conversation.with_context(whatsapp_inbox_no_send=True).message_post(
+                body=body, subtype_xmlid="mail.mt_note",
+                partner_ids=user.partner_id.ids if user else [])
+            if user:
+                conversation._ensure_discuss_channel()
+        self._notify_refresh()
+        for conversation in self:
+            conversation._notify_agents(_("Conversation transferred to you: %s",
+                                          conversation.display_name))
+        return True
+
+    def action_open_transfer(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Transfer"),
+            "res_model": "whatsapp.inbox.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conversation_ids": self.ids},
+        }
+
+    def action_open_link_contact(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Link to a contact"),
+            "res_model": "whatsapp.inbox.link.contact",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conversation_id": self.id},
+        }
+
+    def action_register_contact(self):
+        """Create a contact from the conversation (profile name and number)."""
+        self.ensure_one()
+        partner = self.env["res.partner"].create({
+            "name": self.contact_name or self.phone or self.wa_id,
+            "mobile": self.phone or False,
+            "company_id": False,
+        })
+        self._link_partner(partner)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": partner.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _link_partner(self, partner, store_number=False):
+        """Link the conversation to ``partner``; optionally keep the number on it."""
+        self.ensure_one()
+        key = phone.match_key(self.phone) if self.phone else False
+        known = (partner.whatsapp_inbox_mobile_key, partner.whatsapp_inbox_phone_key)
+        if store_number and key and key not in known:
+            if not partner.mobile:
+                partner.mobile = self.phone
+            elif not partner.phone:
+                partner.phone = self.phone
+        self.partner_id = partner
+        self.message_post(body=_("Linked to contact %s.", partner.display_name),
+                          subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------
+    # Chatter and Discuss
+    # ------------------------------------------------------------
+
+    def _message_get_suggested_recipients(self):
+        # never suggest emailing the customer: they are answered on WhatsApp
+        return []
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """An agent's "Send message" in the chatter goes to the customer on WhatsApp."""
+        if self._is_agent_reply(kwargs):
+            return self._send_from_html(kwargs.get("body") or "",
+                                        kwargs.get("attachment_ids") or [])
+        return super().message_post(**kwargs)
+
+    def _is_agent_reply(self, post_values):
+        subtype_xmlid = post_values.get("subtype_xmlid")
+        subtype_id = post_values.get("subtype_id")
+        is_comment = subtype_xmlid == "mail.mt_comment" or (
+            subtype_id and subtype_id == self.env.ref("mail.mt_comment").id)
+        return (len(self) == 1 and is_comment
+                and post_values.get("message_type", "notification") == "comment"
+                and not self.env.context.get("whatsapp_inbox_no_send")
+                and self.env.user._is_internal())
+
+    def _send_from_html(self, body, attachment_ids):
+        """Send an HTML body (chatter, Discuss) and its attachments; return the chatter line."""
+        self.ensure_one()
+        text = html2plaintext(body).strip() if body else ""
+        attachments = self.env["ir.attachment"].browse(attachment_ids)
+        message = self.env["whatsapp.inbox.message"]
+        for index, attachment in enumerate(attachments):
+            message = self._send_attachment(attachment, text if index == 0 else "")
+        if text and not attachments:
+            message = self._send_text(text)
+        if not message:
+            raise UserError(_("Write a message first."))
+        return message.mail_message_id
+
+    def _ensure_discuss_channel(self):
+        """A private Discuss channel where the agent follows and answers the customer."""
+        for conversation in self.filtered("user_id"):
+            channel = conversation.discuss_channel_id
+            if not channel:
+                # sudo: discuss.channel - created for the assigned agent, who becomes member
+                channel = self.env["discuss.channel"].sudo().create({
+                    "name": f"WhatsApp · {conversation.display_name}",
+                    "channel_type": "group",
+                    "whatsapp_inbox_conversation_id": conversation.id,
+                })
+                conversation.discuss_channel_id = channel
+            if conversation.user_id.partner_id not in channel.channel_member_ids.partner_id:
+                channel.sudo()._add_members(users=conversation.user_id)
+
+    def _notify_inbound(self, messages):
+        """Live: refresh open views, mirror the messages into Discuss, toast the agents."""
+        self._notify_refresh()
+        for conversation in self:
+            batch = messages.filtered(lambda m, c=conversation: m.conversation_id == c)
+            if conversation.discuss_channel_id:
+                for message in batch:
+                    # sudo: discuss.channel - the webhook mirrors customer messages
+                    conversation.discuss_channel_id.sudo().with_context(
+                        whatsapp_inbox_no_send=True).message_post(
+                        body=message.mail_message_id.body, message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                        author_id=conversation.partner_id.id or False,
+                        email_from=conversation.name)
+            if conversation.state in ("waiting", "open", "error"):
+                conversation._notify_agents(_("%(name)s: %(text)s", name=conversation.name,
+                                              text=batch[-1:]._preview()))
+
+    def _notify_refresh(self):
+        """Tell the inbox views of every agent that these conversations changed."""
+        group = self.env.ref("whatsapp_inbox.group_agent")
+        self.env["bus.bus"]._sendone(group, "whatsapp_inbox/refresh", {"ids": self.ids})
+
+    def _notify_agents(self, message):
+        """A toast for the assigned agent, or the department when unassigned."""
+        self.ensure_one()
+        users = self.user_id or self.department_id.member_ids
+        for user in users:
+            self.env["bus.bus"]._sendone(user.partner_id, "simple_notification", {
+                "title": _("WhatsApp"), "message": message, "sticky": False, "type": "info"})

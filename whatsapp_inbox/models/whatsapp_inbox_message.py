@@ -324,13 +324,24 @@ class WhatsappInboxMessage(models.Model):
             waking = [m.timestamp for m in batch if m.message_type != "reaction"]
             conversation.write(conversation._prepare_inbound_vals(
                 first_at=min(waking or [batch[0].timestamp]),
-                last_at=max(m.timestamp for m in batch),
+                last_at=batch[-1].timestamp,
                 wakes=bool(waking),
+                preview=batch[-1]._preview(),
             ))
+        self.env["whatsapp.inbox.conversation"].browse(
+            [c.id for c in by_conversation])._notify_inbound(messages)
         self.env["whatsapp.inbox.consent"]._record_stop_keywords(messages)
         if any(message.media_state for message in messages):
             self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_media")._trigger()
         return messages
+
+    def _preview(self):
+        """One line for the kanban card: the text, or the kind of message."""
+        self.ensure_one()
+        icon = TYPE_ICONS.get(self.message_type, "")
+        text = (self.body or "").strip().replace("\n", " ") or dict(
+            self._fields["message_type"]._description_selection(self.env))[self.message_type]
+        return f"{icon} {text}".strip()[:120]
 
     @api.model
     def _prepare_chatter_vals(self, conversation, vals):

@@ -1,1 +1,3 @@
 from . import whatsapp_inbox_composer
+from . import whatsapp_inbox_link_contact
+from . import whatsapp_inbox_transfer

@@ -30,6 +30,9 @@
         "web.assets_backend": [
             "whatsapp_inbox/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "whatsapp_inbox/static/tests/tours/**/*",
+        ],
     },
     "demo": [
         "demo/whatsapp_inbox_demo.xml",

@@ -612,7 +612,7 @@ class WhatsappInboxConversation(models.Model):
         The new agent is notified (Odoo inbox) and finds them under Mine.
         """
         if not user and not department:
-            raise UserError(_("Choose an agent or a department."))
+            raise UserError(self.env._("Choose an agent or a department."))
         for conversation in self:
             vals = {}
             if department:
@@ -624,8 +624,8 @@ class WhatsappInboxConversation(models.Model):
             conversation.write(vals)
             target = ", ".join(filter(None, [user.name if user else None,
                                              department.name if department else None]))
-            body = Markup("<p>%s</p>") % _("Transferred to %(target)s by %(user)s.",
-                                           target=target, user=self.env.user.name)
+            body = Markup("<p>%s</p>") % self.env._("Transferred to %(target)s by %(agent)s.",
+                                                    target=target, agent=self.env.user.name)
             if note:
                 body += plaintext2html(note)
             conversation.with_context(whatsapp_inbox_no_send=True).message_post(
@@ -635,8 +635,8 @@ class WhatsappInboxConversation(models.Model):
                 conversation._ensure_discuss_channel()
         self._notify_refresh()
         for conversation in self:
-            conversation._notify_agents(_("Conversation transferred to you: %s",
-                                          conversation.display_name))
+            conversation._notify_agents(self.env._("Conversation transferred to you: %s",
+                                                   conversation.display_name))
         return True
 
     def action_open_transfer(self):

@@ -1,0 +1,190 @@
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import WhatsappInboxCase, payloads
+
+WA = "5511987654321"
+WAITING_URL = "/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_waiting"
+
+
+class TestInboxActions(WhatsappInboxCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent_b = new_test_user(cls.env, login="wa_agent_b", name="Agent B",
+                                    groups="whatsapp_inbox.group_agent")
+        cls.support = cls.env["whatsapp.inbox.department"].create(
+            {"name": "Support", "member_ids": [(6, 0, cls.agent_b.ids)]})
+
+    def waiting(self, wa_id=WA, name="Maria"):
+        self.receive(payloads.text(wa_id, "Preciso de ajuda"),
+                     contacts=[payloads.contact(wa_id, name)])
+        return self.conversation_of(wa_id)
+
+    def test_card_preview_follows_last_message(self):
+        conversation = self.waiting()
+        self.assertEqual(conversation.last_message_preview, "Preciso de ajuda")
+        self.receive(payloads.inbound(WA, "image", {"id": "M1", "mime_type": "image/png"}))
+        self.assertEqual(conversation.last_message_preview, "📷 Image")
+
+    def test_transfer_to_agent_notifies_and_keeps_state(self):
+        conversation = self.waiting()
+        conversation.with_user(self.agent)._transfer(self.agent_b, note="VIP, be nice")
+        self.assertConversation(conversation, user_id=self.agent_b, state="waiting")
+        note = conversation.message_ids[0]
+        self.assertIn("Agent B", note.body)
+        self.assertIn("VIP, be nice", note.body)
+        self.assertIn(self.agent_b.partner_id, note.notification_ids.res_partner_id)
+        mine = self.Conversation.with_user(self.agent_b).search([("user_id", "=", self.agent_b.id)])
+        self.assertIn(conversation, mine)
+
+    def test_transfer_to_department_unassigns_non_members(self):
+        conversation = self.waiting()
+        conversation.user_id = self.agent
+        conversation._transfer(department=self.support)
+        self.assertConversation(conversation, department_id=self.support, user_id=False)
+        with self.assertRaises(UserError):
+            conversation._transfer()
+
+    def test_transfer_wizard(self):
+        conversations = self.waiting() | self.waiting("5511900001111", "Jo")
+        self.env["whatsapp.inbox.transfer"].create({
+            "conversation_ids": [(6, 0, conversations.ids)], "user_id": self.agent_b.id,
+        }).action_transfer()
+        self.assertEqual(conversations.user_id, self.agent_b)
+
+    def test_take_assigns_me_and_stops_the_bot(self):
+        conversation = self.make_conversation("bot", last_inbound_at="2026-01-01 10:00:00")
+        conversation.with_user(self.agent).action_take()
+        self.assertConversation(conversation, user_id=self.agent, state="waiting")
+        self.assertIn(self.agent.partner_id,
+                      conversation.discuss_channel_id.channel_member_ids.partner_id)
+
+    def test_finalize_several_from_the_list(self):
+        conversations = self.waiting() | self.waiting("5511900002222")
+        conversations.action_finalize()
+        self.assertEqual(set(conversations.mapped("state")), {"done"})
+
+    def test_register_new_contact_from_profile(self):
+        conversation = self.waiting(name="Ana Costa")
+        conversation.action_register_contact()
+        partner = conversation.partner_id
+        self.assertEqual((partner.name, partner.mobile), ("Ana Costa", "+5511987654321"))
+        self.assertEqual(conversation.name, "Ana Costa")
+
+    def test_link_existing_contact_and_store_number(self):
+        conversation = self.waiting()
+        partner = self.env["res.partner"].create({"name": "Maria Silva", "email": "m@x.com"})
+        self.env["whatsapp.inbox.link.contact"].create({
+            "conversation_id": conversation.id, "partner_id": partner.id, "store_number": True,
+        }).action_link()
+        self.assertConversation(conversation, partner_id=partner, name="Maria Silva",
+                                partner_email="m@x.com")
+        self.assertEqual(partner.mobile, "+5511987654321")
+        self.receive(payloads.text(WA, "again"), connection=self.connection_ar)
+        self.assertEqual(self.conversation_of(WA, self.connection_ar).partner_id, partner)
+
+    def test_link_without_storing_number(self):
+        conversation = self.waiting()
+        partner = self.env["res.partner"].create({"name": "Other"})
+        conversation._link_partner(partner, store_number=False)
+        self.assertFalse(partner.mobile)
+
+    def test_unread_cleared_when_seen(self):
+        conversation = self.waiting()
+        conversation.user_id = self.agent
+        self.assertTrue(conversation.unread)
+        conversation.with_user(self.agent).action_mark_seen()
+        self.assertFalse(conversation.unread)
+        self.receive(payloads.text(WA, "more"))
+        self.assertTrue(conversation.unread)
+
+    def test_window_filter(self):
+        open_one = self.waiting()
+        closed = self.make_conversation("new")
+        found = self.Conversation.search([("window_open", "=", True)])
+        self.assertIn(open_one, found)
+        self.assertNotIn(closed, found)
+        self.assertIn(closed, self.Conversation.search([("window_open", "=", False)]))
+
+    def test_customer_is_never_suggested_as_email_recipient(self):
+        conversation = self.waiting()
+        conversation._link_partner(self.env["res.partner"].create(
+            {"name": "Rita", "email": "rita@example.com"}))
+        self.assertEqual(conversation._message_get_suggested_recipients(), [])
+
+    def test_inbound_refreshes_views_through_the_bus(self):
+        self.env["bus.bus"].search([]).unlink()
+        self.waiting()
+        self.env.cr.precommit.run()  # the bus writes its notifications at commit
+        notifications = self.env["bus.bus"].search([]).mapped("message")
+        self.assertTrue(any("whatsapp_inbox/refresh" in n for n in notifications))
+
+
+class TestReplyChannels(WhatsappInboxCase):
+    """Agents answer from the chatter or Discuss; the customer gets WhatsApp, never email."""
+
+    def setUp(self):
+        super().setUp()
+        self.receive(payloads.text(WA, "Oi"), contacts=[payloads.contact(WA, "Maria")])
+        self.conversation = self.conversation_of(WA)
+        self.conversation._link_partner(self.env["res.partner"].create(
+            {"name": "Maria", "email": "maria@example.com"}))
+        self.conversation.with_user(self.agent).action_take()
+
+    def test_chatter_send_message_goes_to_whatsapp(self):
+        line = self.conversation.with_user(self.agent).message_post(
+            body="Olá Maria!", message_type="comment", subtype_xmlid="mail.mt_comment")
+        sent = self.conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual((sent.body, sent.status, sent.mail_message_id), ("Olá Maria!", "queued", line))
+        self.assertEqual(self.conversation.state, "open")
+        self.assertFalse(self.env["mail.mail"].search([
+            ("recipient_ids", "in", self.conversation.partner_id.ids)]))
+
+    def test_log_note_stays_internal(self):
+        self.conversation.with_user(self.agent).message_post(
+            body="internal", message_type="comment", subtype_xmlid="mail.mt_note")
+        self.assertFalse(self.conversation.wa_message_ids.filtered(lambda m: m.direction == "out"))
+
+    def test_discuss_channel_mirrors_inbound_and_sends_replies(self):
+        channel = self.conversation.discuss_channel_id
+        self.assertTrue(channel)
+        self.receive(payloads.text(WA, "Ainda está aí?"))
+        self.assertIn("Ainda está aí?", channel.message_ids[0].body)
+        channel.with_user(self.agent).message_post(
+            body="Sim, estou aqui!", message_type="comment", subtype_xmlid="mail.mt_comment")
+        sent = self.conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(sent.body, "Sim, estou aqui!")
+
+
+@tagged("post_install", "-at_install")
+class TestInboxTours(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        connection = cls.env["whatsapp.inbox.connection"].create({
+            "name": "Tour", "phone_number_id": "PNID-TOUR", "app_secret": "s"})
+        cls.agent_a = new_test_user(cls.env, login="tour_agent_a", name="Tour Agent A",
+                                    groups="whatsapp_inbox.group_agent")
+        new_test_user(cls.env, login="tour_agent_b", name="Tour Agent B",
+                      groups="whatsapp_inbox.group_agent")
+        cls.env["res.partner"].create({"name": "Tour Partner", "email": "tour.partner@example.com"})
+        Message = cls.env["whatsapp.inbox.message"]
+        Message._ingest_inbound(connection, [payloads.contact("5511911110001", "Tour Customer"),
+                                             payloads.contact("5511911110002", "Unknown Lead")],
+                                [payloads.text("5511911110001", "Olá"),
+                                 payloads.text("5511911110002", "Quero um orçamento")])
+
+    def test_attend_tour(self):
+        self.start_tour(WAITING_URL, "whatsapp_inbox_attend_tour", login="tour_agent_a")
+        conversation = self.env["whatsapp.inbox.conversation"].search(
+            [("contact_name", "=", "Tour Customer")])
+        self.assertEqual(conversation.state, "done")
+        self.assertEqual(conversation.user_id.name, "Tour Agent B")
+        self.assertEqual(conversation.partner_id.name, "Tour Partner")
+
+    def test_register_contact_tour(self):
+        self.start_tour(WAITING_URL, "whatsapp_inbox_register_contact_tour", login="tour_agent_a")
+        conversation = self.env["whatsapp.inbox.conversation"].search(
+            [("contact_name", "=", "Unknown Lead")])
+        self.assertEqual(conversation.partner_id.mobile, "+5511911110002")

@@ -38,5 +38,4 @@
         "demo/whatsapp_inbox_demo.xml",
     ],
     "application": True,
-    "installable": True,
 }

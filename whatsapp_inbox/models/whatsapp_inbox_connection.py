@@ -1,6 +1,6 @@
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.graph_api import GraphApiError, WhatsAppCloudApi
@@ -120,13 +120,14 @@ class WhatsappInboxConnection(models.Model):
         """Meta refused the token: flag the connection and warn its administrators."""
         for connection in self.filtered(lambda c: c.token_state != "expired"):
             connection.token_state = "expired"
+            company = connection.company_id
             admins = self.env.ref("base.group_system").users.filtered(
-                lambda u: not u.share and connection.company_id in u.company_ids)
+                lambda u, company=company: not u.share and company in u.company_ids)
             for admin in admins:
                 connection.activity_schedule(
                     "mail.mail_activity_data_todo", user_id=admin.id,
-                    summary=_("WhatsApp access token expired"),
-                    note=_("Meta refused the access token of %(connection)s: %(reason)s. "
+                    summary=self.env._("WhatsApp access token expired"),
+                    note=self.env._("Meta refused the access token of %(connection)s: %(reason)s. "
                            "Paste a new token in the connection.",
                            connection=connection.name, reason=reason),
                 )
@@ -136,14 +137,14 @@ class WhatsappInboxConnection(models.Model):
         Template = self.env["whatsapp.inbox.template"]
         for connection in self:
             if not connection.waba_id:
-                raise UserError(_("Set the WhatsApp Business Account ID of %s first.",
+                raise UserError(self.env._("Set the WhatsApp Business Account ID of %s first.",
                                   connection.name))
             try:
                 remote = connection._api().list_templates()
             except GraphApiError as error:
                 if error.code == "190":
                     connection._flag_token_expired(error.message)
-                raise UserError(_("Meta refused to list the templates of %(connection)s: "
+                raise UserError(self.env._("Meta refused to list the templates of %(connection)s: "
                                   "%(error)s", connection=connection.name,
                                   error=error.message)) from error
             Template._sync_connection(connection, remote)

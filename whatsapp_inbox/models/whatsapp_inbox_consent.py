@@ -77,7 +77,8 @@ class WhatsappInboxConsent(models.Model):
             and m.body and len(m.body) <= 30)
         if not candidates:
             return self.browse()
-        keywords = set(self.env["whatsapp.inbox.stop.keyword"].search([]).mapped("name"))
+        keywords = set(self.env["whatsapp.inbox.stop.keyword"].search_fetch(
+            [("active", "=", True)], ["name"]).mapped("name"))
         return self.create([
             {"conversation_id": message.conversation_id.id, "status": "opt_out",
              "source": "keyword", "message_id": message.id, "note": message.body}

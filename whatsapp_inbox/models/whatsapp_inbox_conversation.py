@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, plaintext2html
 
@@ -192,7 +192,7 @@ class WhatsappInboxConversation(models.Model):
         if refused:
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
-                _("“%(conversation)s” is %(state)s: this action is not possible there.",
+                self.env._("“%(conversation)s” is %(state)s: this action is not possible there.",
                   conversation=refused[0].display_name, state=labels[refused[0].state])
             )
 
@@ -208,7 +208,7 @@ class WhatsappInboxConversation(models.Model):
         })
         for conversation in self:
             conversation.message_post(
-                body=_("Conversation finalized by %s.", self.env.user.name),
+                body=self.env._("Conversation finalized by %s.", self.env.user.name),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -219,7 +219,7 @@ class WhatsappInboxConversation(models.Model):
         self.write({"state": "open", "closed_at": False, "closed_by_id": False})
         for conversation in self:
             conversation.message_post(
-                body=_("Conversation reopened by %s.", self.env.user.name),
+                body=self.env._("Conversation reopened by %s.", self.env.user.name),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -347,7 +347,7 @@ class WhatsappInboxConversation(models.Model):
                 }
                 for wa_id, profile in missing.items()
             ])
-            result.update(zip(missing, created))
+            result.update(zip(missing, created, strict=True))
         # Profile names and usernames change; keep the latest one Meta sent.
         for wa_id, conversation in result.items():
             profile = customers[wa_id]
@@ -386,7 +386,7 @@ class WhatsappInboxConversation(models.Model):
         """
         self.ensure_one()
         if self.connection_id.token_state == "expired":
-            raise UserError(_("The access token of %s expired: an administrator must "
+            raise UserError(self.env._("The access token of %s expired: an administrator must "
                               "renew it before messages can be sent.", self.connection_id.name))
         now = fields.Datetime.now()
         chatter = self.env["mail.message"].create({
@@ -417,7 +417,7 @@ class WhatsappInboxConversation(models.Model):
 
     def _check_window(self):
         if not self.window_open:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The 24-hour window of %s is closed (or the customer never wrote): "
                 "only an approved template can be sent.", self.display_name))
 
@@ -425,7 +425,7 @@ class WhatsappInboxConversation(models.Model):
         """Queue free text; allowed only while the 24-hour window is open."""
         self.ensure_one()
         if not (body or "").strip():
-            raise UserError(_("Write a message first."))
+            raise UserError(self.env._("Write a message first."))
         self._check_window()
         return self._queue_outbound(
             {"message_type": "text", "body": body, "reply_to_wamid": reply_to},
@@ -449,16 +449,16 @@ class WhatsappInboxConversation(models.Model):
         self._check_window()
         return self._queue_outbound(
             {"message_type": "reaction", "body": emoji, "reply_to_wamid": message.wamid},
-            Markup("<p>%s</p>") % (emoji or _("(reaction removed)")))
+            Markup("<p>%s</p>") % (emoji or self.env._("(reaction removed)")))
 
     def _send_template(self, template, values):
         """Queue an approved template; ``values`` is ``{number: text}``."""
         self.ensure_one()
         if template.status != "APPROVED" or template.connection_id != self.connection_id:
-            raise UserError(_("Template %s is not approved for this number.",
+            raise UserError(self.env._("Template %s is not approved for this number.",
                               template.display_name))
         if self.opted_out:
-            raise UserError(_("%s asked not to receive templates: record their opt-in "
+            raise UserError(self.env._("%s asked not to receive templates: record their opt-in "
                               "first.", self.display_name))
         template._prepare_api_content(values)  # refuses missing variables now
         params = json.dumps({str(k): v for k, v in values.items()})
@@ -517,7 +517,7 @@ class WhatsappInboxConversation(models.Model):
             context["default_template_id"] = template.id
         return {
             "type": "ir.actions.act_window",
-            "name": _("Send WhatsApp"),
+            "name": self.env._("Send WhatsApp"),
             "res_model": "whatsapp.inbox.composer",
             "view_mode": "form",
             "target": "new",
@@ -553,7 +553,8 @@ class WhatsappInboxConversation(models.Model):
             }
         self.activity_schedule(
             "mail.mail_activity_data_call", user_id=(self.user_id or self.env.user).id,
-            summary=_("Call %s: WhatsApp cannot deliver to this number", self.display_name),
+            summary=self.env._("Call %s: WhatsApp cannot deliver to this number",
+                               self.display_name),
             note=self.phone or self.wa_id)
         return True
 
@@ -566,17 +567,17 @@ class WhatsappInboxConversation(models.Model):
         if not template:
             return True
         if not template.active or template.status != "APPROVED":
-            self.error_reason = _("Template %s no longer exists or is not approved at Meta.",
-                                  template.display_name)
+            self.error_reason = self.env._(
+                "Template %s no longer exists or is not approved at Meta.", template.display_name)
             return True
         sent = self.env["whatsapp.inbox.template"]._params_from_json(failed.template_params)
         missing = [n for n in range(1, template.variable_count + 1) if not sent.get(n)]
         if missing:
-            self.error_reason = _("Template %(template)s now expects %(count)s variable(s): "
-                                  "%(missing)s was not filled.",
-                                  template=template.display_name,
-                                  count=template.variable_count,
-                                  missing=", ".join(f"{{{{{n}}}}}" for n in missing))
+            self.error_reason = self.env._(
+                "Template %(template)s now expects %(count)s variable(s): "
+                "%(missing)s was not filled.",
+                template=template.display_name, count=template.variable_count,
+                missing=", ".join(f"{{{{{n}}}}}" for n in missing))
         return True
 
     def action_resend_failed(self):
@@ -601,7 +602,7 @@ class WhatsappInboxConversation(models.Model):
                 conversation.action_release_bot()
             conversation.user_id = self.env.user
             conversation._ensure_discuss_channel()
-            conversation.message_post(body=_("Taken by %s.", self.env.user.name),
+            conversation.message_post(body=self.env._("Taken by %s.", self.env.user.name),
                                       subtype_xmlid="mail.mt_note")
         self._notify_refresh()
         return True
@@ -642,7 +643,7 @@ class WhatsappInboxConversation(models.Model):
     def action_open_transfer(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Transfer"),
+            "name": self.env._("Transfer"),
             "res_model": "whatsapp.inbox.transfer",
             "view_mode": "form",
             "target": "new",
@@ -653,7 +654,7 @@ class WhatsappInboxConversation(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Link to a contact"),
+            "name": self.env._("Link to a contact"),
             "res_model": "whatsapp.inbox.link.contact",
             "view_mode": "form",
             "target": "new",
@@ -688,7 +689,7 @@ class WhatsappInboxConversation(models.Model):
             elif not partner.phone:
                 partner.phone = self.phone
         self.partner_id = partner
-        self.message_post(body=_("Linked to contact %s.", partner.display_name),
+        self.message_post(body=self.env._("Linked to contact %s.", partner.display_name),
                           subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------
@@ -728,7 +729,7 @@ class WhatsappInboxConversation(models.Model):
         if text and not attachments:
             message = self._send_text(text)
         if not message:
-            raise UserError(_("Write a message first."))
+            raise UserError(self.env._("Write a message first."))
         return message.mail_message_id
 
     def _ensure_discuss_channel(self):
@@ -761,7 +762,7 @@ class WhatsappInboxConversation(models.Model):
                         author_id=conversation.partner_id.id or False,
                         email_from=conversation.name)
             if conversation.state in ("waiting", "open", "error"):
-                conversation._notify_agents(_("%(name)s: %(text)s", name=conversation.name,
+                conversation._notify_agents(self.env._("%(name)s: %(text)s", name=conversation.name,
                                               text=batch[-1:]._preview()))
 
     def _notify_refresh(self):
@@ -775,4 +776,5 @@ class WhatsappInboxConversation(models.Model):
         users = self.user_id or self.department_id.member_ids
         for user in users:
             self.env["bus.bus"]._sendone(user.partner_id, "simple_notification", {
-                "title": _("WhatsApp"), "message": message, "sticky": False, "type": "info"})
+                "title": self.env._("WhatsApp"), "message": message, "sticky": False,
+                "type": "info"})

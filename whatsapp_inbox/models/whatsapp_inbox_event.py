@@ -3,7 +3,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -108,7 +108,8 @@ class WhatsappInboxEvent(models.Model):
         for connection, value in grouped.items():
             for message in value["messages"]:
                 if isinstance(message, dict):
-                    keys.add((connection.id, str(message.get("from") or message.get("from_user_id"))))
+                    customer = message.get("from") or message.get("from_user_id")
+                    keys.add((connection.id, str(customer)))
             for status in value["statuses"]:
                 if isinstance(status, dict):
                     keys.add((connection.id, str(status.get("recipient_id")
@@ -149,7 +150,8 @@ class WhatsappInboxEvent(models.Model):
                 _logger.warning("WhatsApp event %s is not valid JSON: %s", event.id, error)
                 event.write({"state": "failed", "attempts": event.attempts + 1,
                              "error": f"Invalid JSON: {error}"})
-                cr.commit()  # commit: keep the failure for the admins
+                # commit: keep the failure for the admins
+                cr.commit()  # pylint: disable=invalid-commit
                 continue
             keys = event._customer_keys(grouped)
             Conversation = self.env["whatsapp.inbox.conversation"]
@@ -157,17 +159,20 @@ class WhatsappInboxEvent(models.Model):
                 Conversation._lock_customers(keys)
                 # commit: start a transaction whose snapshot sees what the previous
                 # holders of these locks committed before releasing them
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
                 event._apply(grouped)
                 event.write({"state": "done", "processed_at": fields.Datetime.now(),
                              "attempts": event.attempts + 1, "error": False})
-                cr.commit()  # commit: the event is done, independently of the next ones
-            except Exception as error:  # noqa: BLE001 - kept on the event for the retry
+                # commit: the event is done, independently of the next ones
+                cr.commit()  # pylint: disable=invalid-commit
+            # any error is kept on the event, for the retry cron and the admins
+            except Exception as error:  # pylint: disable=broad-exception-caught
                 cr.rollback()
                 _logger.exception("WhatsApp event %s failed", event.id)
                 event.write({"state": "failed", "attempts": event.attempts + 1,
                              "error": f"{type(error).__name__}: {error}"})
-                cr.commit()  # commit: keep the failure for the admins and the cron
+                # commit: keep the failure for the admins and the cron
+                cr.commit()  # pylint: disable=invalid-commit
             finally:
                 Conversation._unlock_customers(keys)
 
@@ -178,7 +183,7 @@ class WhatsappInboxEvent(models.Model):
     def action_replay(self):
         """Process the events again, in the current transaction (admin button)."""
         if not self.env.is_system():
-            raise UserError(_("Only administrators can replay webhook events."))
+            raise UserError(self.env._("Only administrators can replay webhook events."))
         for event in self:
             event._process()
             event.write({"state": "done", "processed_at": fields.Datetime.now(),

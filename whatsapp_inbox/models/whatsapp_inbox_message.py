@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import plaintext2html
 from odoo.tools.translate import LazyTranslate
 
@@ -244,12 +244,12 @@ class WhatsappInboxMessage(models.Model):
             vals["reply_to_wamid"] = content.get("message_id") or vals["reply_to_wamid"]
         elif kind == "order":
             items = content.get("product_items") or []
-            vals["body"] = _("Order of %s item(s)", len(items))
+            vals["body"] = self.env._("Order of %s item(s)", len(items))
         elif kind == "system":
             vals["body"] = content.get("body") or ""
         else:
             errors = message.get("errors") or [{}]
-            vals["body"] = _dict(errors[0]).get("title") or _("Unsupported message")
+            vals["body"] = _dict(errors[0]).get("title") or self.env._("Unsupported message")
         return vals
 
     @api.model
@@ -314,7 +314,7 @@ class WhatsappInboxMessage(models.Model):
                 "media_state": "to_download" if vals.get("media_id") else False,
                 **{k: v for k, v in vals.items() if k not in ("customer", "bsuid")},
             }
-            for vals, mail_message in zip(ordered, chatter)
+            for vals, mail_message in zip(ordered, chatter, strict=True)
         ])
 
         by_conversation = defaultdict(list)
@@ -409,7 +409,7 @@ class WhatsappInboxMessage(models.Model):
                 details = _dict(error.get("error_data")).get("details")
                 message._fail(error.get("code") or "unknown", " — ".join(
                     filter(None, [error.get("title") or error.get("message"), details])
-                ) or _("Meta reported the message as failed."))
+                ) or self.env._("Meta reported the message as failed."))
             else:
                 message.status = new
             changed |= message
@@ -454,10 +454,10 @@ class WhatsappInboxMessage(models.Model):
 
     def _send_one(self):
         self.ensure_one()
-        api = self.conversation_id.connection_id._api()
+        cloud = self.conversation_id.connection_id._api()
         try:
-            message_type, content = self._prepare_api_content(api)
-            wamid = api.send_message(self.conversation_id.wa_id, message_type, content,
+            message_type, content = self._prepare_api_content(cloud)
+            wamid = cloud.send_message(self.conversation_id.wa_id, message_type, content,
                                      reply_to=self.reply_to_wamid)
         except GraphApiError as error:
             reason = " — ".join(filter(None, [error.message, error.details]))
@@ -478,7 +478,7 @@ class WhatsappInboxMessage(models.Model):
                     "failure_code": False, "failure_type": False, "failure_reason": False,
                     "next_attempt_at": False})
 
-    def _prepare_api_content(self, api):
+    def _prepare_api_content(self, cloud):
         """``(type, content)`` of the send request; attachments are uploaded first."""
         self.ensure_one()
         if self.message_type == "template":
@@ -489,7 +489,7 @@ class WhatsappInboxMessage(models.Model):
         if self.attachment_ids:
             attachment = self.attachment_ids[0]
             if not self.media_id:
-                self.media_id = api.upload_media(attachment.name, attachment.mimetype,
+                self.media_id = cloud.upload_media(attachment.name, attachment.mimetype,
                                                  attachment.raw)
             content = {"id": self.media_id}
             if self.message_type == "document":
@@ -519,7 +519,8 @@ class WhatsappInboxMessage(models.Model):
             pacer.wait()
             message._send()
             if auto_commit:
-                self.env.cr.commit()  # commit: each sent message is final, whatever follows
+                # commit: each sent message is final, whatever follows
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return messages
 
     def action_resend(self):
@@ -543,17 +544,19 @@ class WhatsappInboxMessage(models.Model):
             "whatsapp_inbox.media_max_bytes", MEDIA_MAX_BYTES))
         for message in self.filtered(lambda m: m.media_state in ("to_download", "failed")):
             conversation = message.conversation_id
-            api = conversation.connection_id._api()
+            cloud = conversation.connection_id._api()
             try:
-                info = api.get_media(message.media_id)
+                info = cloud.get_media(message.media_id)
                 mimetype = info.get("mime_type") or message.media_mime_type or ""
                 if not mimetype.startswith(MEDIA_MIMETYPE_PREFIXES):
-                    message.write({"media_state": "refused",
-                                   "failure_reason": _("File type %s is not accepted.", mimetype)})
+                    message.write({
+                        "media_state": "refused",
+                        "failure_reason": self.env._("File type %s is not accepted.", mimetype),
+                    })
                     continue
                 if int(info.get("file_size") or 0) > max_bytes:
                     raise GraphApiError("too_large", f"Media over {max_bytes} bytes")
-                data = api.download_media(info["url"], max_bytes)
+                data = cloud.download_media(info["url"], max_bytes)
                 if info.get("sha256") and hashlib.sha256(data).hexdigest() != info["sha256"]:
                     raise GraphApiError("checksum", "The downloaded file is corrupted")
             except (GraphApiError, KeyError) as error:
@@ -588,7 +591,8 @@ class WhatsappInboxMessage(models.Model):
         ], limit=100)
         for message in messages:
             message._download_media()
-            self.env.cr.commit()  # commit: keep each file, whatever the next download does
+            # commit: keep each file, whatever the next download does
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _send_read_receipts(self):
         """Tell the customer we read their messages (blue ticks)."""

@@ -1,7 +1,7 @@
 import json
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 VARIABLE = re.compile(r"{{\s*(\d+)\s*}}")
@@ -147,7 +147,7 @@ class WhatsappInboxTemplate(models.Model):
         self.ensure_one()
         missing = [n for n in range(1, self.variable_count + 1) if not values.get(n)]
         if missing:
-            raise UserError(_("Fill the variables %(variables)s of template %(template)s.",
+            raise UserError(self.env._("Fill the variables %(variables)s of template %(template)s.",
                               variables=", ".join(f"{{{{{n}}}}}" for n in missing),
                               template=self.display_name))
         content = {"name": self.name, "language": {"code": self.language}}

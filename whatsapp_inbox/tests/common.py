@@ -105,8 +105,9 @@ class WhatsappInboxSimulatorCase(WhatsappInboxCase):
         callbacks = self.sim.pending()
         self.sim.clear_pending()
         Event = self.env["whatsapp.inbox.event"]
+        connections = self.connection | self.connection_ar
         for payload in callbacks:
-            Event._journal(payloads.encode(payload), self.connection | self.connection_ar)._process()
+            Event._journal(payloads.encode(payload), connections)._process()
         return callbacks
 
     def open_window(self, wa_id=None, **vals):

@@ -86,12 +86,14 @@ class TestInboundTypes(WhatsappInboxCase):
             "reaction", "", reply_to_wamid="wamid.ORIG")
 
     def test_order(self):
-        raw = payloads.inbound(WA, "order", {"catalog_id": "C", "product_items": [
-            {"product_retailer_id": "A", "quantity": 1}, {"product_retailer_id": "B", "quantity": 2}]})
+        items = [{"product_retailer_id": "A", "quantity": 1},
+                 {"product_retailer_id": "B", "quantity": 2}]
+        raw = payloads.inbound(WA, "order", {"catalog_id": "C", "product_items": items})
         self.assertStored(raw, "order", "Order of 2 item(s)")
 
     def test_system_message_without_contacts(self):
-        raw = payloads.inbound(WA, "system", {"body": "User changed number", "wa_id": "5511900001111",
+        raw = payloads.inbound(WA, "system", {"body": "User changed number",
+                                              "wa_id": "5511900001111",
                                               "type": "user_changed_number"})
         self.assertStored(raw, "system", "User changed number")
 

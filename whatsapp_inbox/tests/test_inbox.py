@@ -136,7 +136,8 @@ class TestReplyChannels(WhatsappInboxCase):
         line = self.conversation.with_user(self.agent).message_post(
             body="Olá Maria!", message_type="comment", subtype_xmlid="mail.mt_comment")
         sent = self.conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
-        self.assertEqual((sent.body, sent.status, sent.mail_message_id), ("Olá Maria!", "queued", line))
+        self.assertEqual((sent.body, sent.status, sent.mail_message_id),
+                         ("Olá Maria!", "queued", line))
         self.assertEqual(self.conversation.state, "open")
         self.assertFalse(self.env["mail.mail"].search([
             ("recipient_ids", "in", self.conversation.partner_id.ids)]))

@@ -1,5 +1,6 @@
 from datetime import timedelta
 from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import fields

@@ -21,7 +21,8 @@ class TestStateMachine(WhatsappInboxCase):
     def test_customer_message_moves_new_and_done_to_waiting(self):
         for state in ("new", "done"):
             conversation = self.make_conversation(
-                state, wa_id=f"55119000000{len(state)}", closed_at=NOW if state == "done" else False)
+                state, wa_id=f"55119000000{len(state)}",
+                closed_at=NOW if state == "done" else False)
             self.receive(payloads.text(conversation.wa_id))
             self.assertConversation(conversation, state="waiting", unread=True, closed_at=False)
             self.assertTrue(conversation.waiting_since)

@@ -58,7 +58,8 @@ class TestConsent(WhatsappInboxSimulatorCase):
         self.receive(payloads.text(conversation.wa_id, "  sair! "))
         self.assertTrue(conversation.opted_out)
         entry = conversation.consent_ids
-        self.assertEqual((entry.status, entry.source, entry.note), ("opt_out", "keyword", "  sair! "))
+        self.assertEqual((entry.status, entry.source, entry.note),
+                         ("opt_out", "keyword", "  sair! "))
         template = self.connection.template_ids.filtered(lambda t: t.name == "hello_world")
         with self.assertRaises(UserError):
             conversation._send_template(template, {})

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -56,12 +56,12 @@ class WhatsappInboxComposer(models.TransientModel):
         conversation = self.conversation_id
         if self.mode == "template":
             if not self.template_id:
-                raise UserError(_("Choose an approved template."))
+                raise UserError(self.env._("Choose an approved template."))
             conversation._send_template(
                 self.template_id, {p.number: p.value for p in self.param_ids})
         else:
             if not self.body and not self.attachment_ids:
-                raise UserError(_("Write a message or attach a file."))
+                raise UserError(self.env._("Write a message or attach a file."))
             for index, attachment in enumerate(self.attachment_ids):
                 conversation._send_attachment(attachment, self.body if index == 0 else "")
             if self.body and not self.attachment_ids:

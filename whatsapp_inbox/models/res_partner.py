@@ -14,6 +14,12 @@ class ResPartner(models.Model):
     whatsapp_inbox_mobile_key = fields.Char(
         compute="_compute_whatsapp_inbox_keys", store=True, index="btree_not_null"
     )
+    whatsapp_inbox_lead_status_id = fields.Many2one(
+        "whatsapp.inbox.lead.status", "Lead Status", index="btree_not_null", tracking=True,
+        ondelete="restrict")
+    whatsapp_inbox_lead_status_color = fields.Char(related="whatsapp_inbox_lead_status_id.color")
+    whatsapp_inbox_origin_id = fields.Many2one(
+        "whatsapp.inbox.lead.origin", "Lead Origin", index="btree_not_null", ondelete="restrict")
 
     @api.depends("phone", "mobile", "country_id")
     def _compute_whatsapp_inbox_keys(self):

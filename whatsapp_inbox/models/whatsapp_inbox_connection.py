@@ -1,4 +1,7 @@
 import secrets
+from datetime import timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -57,7 +60,20 @@ class WhatsappInboxConnection(models.Model):
         help="Set to Expired when Meta refuses the access token (error 190).",
     )
     template_ids = fields.One2many("whatsapp.inbox.template", "connection_id")
+    default_origin_id = fields.Many2one(
+        "whatsapp.inbox.lead.origin", "Origin of new customers",
+        default=lambda self: self.env.ref("whatsapp_inbox.lead_origin_whatsapp",
+                                          raise_if_not_found=False),
+        help="Given to the conversations of customers who write for the first time.")
     templates_synced_at = fields.Datetime(readonly=True, copy=False)
+    bot_enabled = fields.Boolean(
+        "Triage bot", help="Greets new customers with a menu of departments and routes them.")
+    bot_greeting = fields.Text(translate=True)
+    bot_department_ids = fields.Many2many("whatsapp.inbox.department", string="Bot menu")
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar", "Business hours",
+        help="Outside these hours, customers who write get the away message.")
+    away_message = fields.Text(translate=True)
     webhook_url = fields.Char(compute="_compute_webhook_url")
     conversation_count = fields.Integer(compute="_compute_conversation_count")
 
@@ -111,6 +127,16 @@ class WhatsappInboxConnection(models.Model):
         if vals.get("access_token"):
             vals["token_state"] = "ok"
         return super().write(vals)
+
+    def _is_open_at(self, moment):
+        """Whether ``moment`` (naive UTC) falls within the business hours."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return True
+        start = pytz.utc.localize(moment)
+        intervals = calendar._work_intervals_batch(start, start + timedelta(minutes=1))[False]
+        return bool(list(intervals))
 
     def _api(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..tools import phone
@@ -41,13 +41,17 @@ class WhatsappInboxConversation(models.Model):
     _order = "last_message_at desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
+    channel = fields.Selection(
+        [("whatsapp", "WhatsApp"), ("sms", "SMS"), ("email", "Email"), ("voip", "VoIP")],
+        default="whatsapp", required=True, index=True,
+    )
     connection_id = fields.Many2one(
-        "whatsapp.inbox.connection", required=True, index=True, ondelete="restrict",
-        tracking=True,
+        "whatsapp.inbox.connection", index=True, ondelete="restrict", tracking=True,
+        help="Our WhatsApp number the customer talks to (required for WhatsApp).",
     )
     company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
     wa_id = fields.Char(
-        "WhatsApp ID", required=True,
+        "WhatsApp ID",
         help="The customer's WhatsApp id: the number as digits, or the business-scoped "
              "user id of customers who hide their number behind a username.",
     )
@@ -64,6 +68,16 @@ class WhatsappInboxConversation(models.Model):
         "whatsapp.inbox.department", index="btree_not_null", tracking=True
     )
     tag_ids = fields.Many2many("whatsapp.inbox.tag", string="Tags")
+    email = fields.Char()
+    lead_status_id = fields.Many2one(
+        "whatsapp.inbox.lead.status", index="btree_not_null", tracking=True,
+        compute="_compute_lead_status_id", store=True, readonly=False, ondelete="restrict",
+        group_expand="_read_group_expand_all",
+        help="Follows the linked contact across all their conversations.")
+    lead_status_color = fields.Char(related="lead_status_id.color")
+    origin_id = fields.Many2one("whatsapp.inbox.lead.origin", "Lead Origin",
+                                index="btree_not_null", ondelete="restrict")
+    attendance_type_id = fields.Many2one("whatsapp.inbox.attendance.type", "Type")
     state = fields.Selection(
         [
             ("new", "Not started"),
@@ -104,7 +118,7 @@ class WhatsappInboxConversation(models.Model):
     wait_thresholds = fields.Json(compute="_compute_wait_thresholds")
     discuss_channel_id = fields.Many2one("discuss.channel", copy=False, readonly=True)
     partner_vat = fields.Char(related="partner_id.vat", string="Tax ID")
-    partner_email = fields.Char(related="partner_id.email", string="Email")
+    partner_email = fields.Char(related="partner_id.email", string="Contact email")
     partner_phone = fields.Char(related="partner_id.phone", string="Contact phone")
     partner_mobile = fields.Char(related="partner_id.mobile", string="Contact mobile")
     partner_address = fields.Char(compute="_compute_partner_address", string="Address")
@@ -120,13 +134,37 @@ class WhatsappInboxConversation(models.Model):
         ),
     ]
 
-    @api.depends("partner_id.name", "contact_name", "phone", "wa_id")
+    @api.depends("partner_id.name", "contact_name", "phone", "wa_id", "email")
     def _compute_name(self):
         for conversation in self:
             conversation.name = (
                 conversation.partner_id.name or conversation.contact_name
-                or conversation.phone or conversation.wa_id
+                or conversation.phone or conversation.wa_id or conversation.email
             )
+
+    @api.depends("partner_id.whatsapp_inbox_lead_status_id")
+    def _compute_lead_status_id(self):
+        for conversation in self:
+            conversation.lead_status_id = (
+                conversation.partner_id.whatsapp_inbox_lead_status_id
+                or conversation.lead_status_id)
+
+    @api.model
+    def _read_group_expand_all(self, statuses, domain):  # pylint: disable=unused-argument
+        """The pipeline shows a column for every active status, even empty ones."""
+        return statuses.search([], limit=200)
+
+    @api.constrains("channel", "connection_id", "wa_id", "phone", "email")
+    def _check_channel_fields(self):
+        for conversation in self:
+            if conversation.channel == "whatsapp" and not (
+                    conversation.connection_id and conversation.wa_id):
+                raise ValidationError(self.env._(
+                    "A WhatsApp conversation needs a connection and the customer's number."))
+            if conversation.channel in ("sms", "voip") and not conversation.phone:
+                raise ValidationError(self.env._("An SMS or VoIP attendance needs a phone."))
+            if conversation.channel == "email" and not conversation.email:
+                raise ValidationError(self.env._("An email attendance needs an email address."))
 
     @api.depends("error_type", "state")
     def _compute_error_message(self):
@@ -181,6 +219,15 @@ class WhatsappInboxConversation(models.Model):
             if vals.get("wa_id") and not vals.get("phone"):
                 vals["phone"] = phone.wa_id_to_e164(vals["wa_id"])
         return super().create(vals_list)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("lead_status_id"):
+            # the contact carries the status to all their conversations
+            self.partner_id.filtered(
+                lambda p: p.whatsapp_inbox_lead_status_id.id != vals["lead_status_id"]
+            ).whatsapp_inbox_lead_status_id = vals["lead_status_id"]
+        return result
 
     # ------------------------------------------------------------
     # Transitions
@@ -258,7 +305,10 @@ class WhatsappInboxConversation(models.Model):
         sent_at = sent_at or fields.Datetime.now()
         for conversation in self:
             vals = {
-                "state": "open",
+                # reaching out first (a template) is not yet an attendance: Not started
+                # stays until the customer answers
+                "state": "open" if conversation.last_inbound_at or conversation.state != "new"
+                else "new",
                 "last_outbound_at": sent_at,
                 "last_message_at": max(sent_at, conversation.last_message_at or sent_at),
                 "waiting_since": False,
@@ -344,6 +394,7 @@ class WhatsappInboxConversation(models.Model):
                     "contact_name": profile.get("contact_name") or False,
                     "username": profile.get("username") or False,
                     "partner_id": partners.get(keys[wa_id], self.env["res.partner"]).id,
+                    "origin_id": connection.default_origin_id.id,
                 }
                 for wa_id, profile in missing.items()
             ])
@@ -378,11 +429,12 @@ class WhatsappInboxConversation(models.Model):
     # Sending
     # ------------------------------------------------------------
 
-    def _queue_outbound(self, vals, chatter_body):
+    def _queue_outbound(self, vals, chatter_body, automated=False):
         """Record an agent's message as ``queued`` and wake the sending cron.
 
         The API is called after this transaction commits, by the cron: a slow or
-        failing Meta never blocks or rolls back the agent's work.
+        failing Meta never blocks or rolls back the agent's work. ``automated``
+        messages (bot, automations) come from OdooBot and leave the state alone.
         """
         self.ensure_one()
         if self.connection_id.token_state == "expired":
@@ -395,7 +447,8 @@ class WhatsappInboxConversation(models.Model):
             "message_type": "comment",
             "subtype_id": self.env.ref("mail.mt_note").id,
             "body": chatter_body,
-            "author_id": self.env.user.partner_id.id,
+            "author_id": (self.env.ref("base.partner_root") if automated
+                          else self.env.user.partner_id).id,
             "attachment_ids": [fields.Command.set(vals.get("attachment_ids", []))],
             "reply_to": False,
         })
@@ -404,12 +457,15 @@ class WhatsappInboxConversation(models.Model):
             "direction": "out",
             "status": "queued",
             "timestamp": now,
-            "author_id": self.env.user.id,
+            "author_id": False if automated else self.env.user.id,
             "mail_message_id": chatter.id,
             **{k: v for k, v in vals.items() if k != "attachment_ids"},
             "attachment_ids": [fields.Command.set(vals.get("attachment_ids", []))],
         })
-        self._on_agent_reply(now)
+        if automated:
+            self.write({"last_outbound_at": now, "last_message_at": now})
+        else:
+            self._on_agent_reply(now)
         self.last_message_preview = message._preview()
         self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_send")._trigger()
         self._notify_refresh()
@@ -421,7 +477,7 @@ class WhatsappInboxConversation(models.Model):
                 "The 24-hour window of %s is closed (or the customer never wrote): "
                 "only an approved template can be sent.", self.display_name))
 
-    def _send_text(self, body, reply_to=None):
+    def _send_text(self, body, reply_to=None, automated=False):
         """Queue free text; allowed only while the 24-hour window is open."""
         self.ensure_one()
         if not (body or "").strip():
@@ -429,7 +485,7 @@ class WhatsappInboxConversation(models.Model):
         self._check_window()
         return self._queue_outbound(
             {"message_type": "text", "body": body, "reply_to_wamid": reply_to},
-            plaintext2html(body))
+            plaintext2html(body), automated=automated)
 
     def _send_attachment(self, attachment, caption=""):
         """Queue a file (uploaded to Meta when sent); window rule as for text."""
@@ -451,7 +507,7 @@ class WhatsappInboxConversation(models.Model):
             {"message_type": "reaction", "body": emoji, "reply_to_wamid": message.wamid},
             Markup("<p>%s</p>") % (emoji or self.env._("(reaction removed)")))
 
-    def _send_template(self, template, values):
+    def _send_template(self, template, values, automated=False):
         """Queue an approved template; ``values`` is ``{number: text}``."""
         self.ensure_one()
         if template.status != "APPROVED" or template.connection_id != self.connection_id:
@@ -466,7 +522,7 @@ class WhatsappInboxConversation(models.Model):
             {"message_type": "template", "template_id": template.id, "template_params": params,
              "body": template._render(values)},
             Markup("<p><em>%s</em></p>") % template.display_name
-            + plaintext2html(template._render(values)))
+            + plaintext2html(template._render(values)), automated=automated)
 
     def api_send_text(self, body):
         """JSON-RPC entry point: queue ``body`` to each conversation (window rule
@@ -634,6 +690,7 @@ class WhatsappInboxConversation(models.Model):
                 partner_ids=user.partner_id.ids if user else [])
             if user:
                 conversation._ensure_discuss_channel()
+        self._auto_assign()
         self._notify_refresh()
         for conversation in self:
             conversation._notify_agents(self.env._("Conversation transferred to you: %s",
@@ -688,6 +745,12 @@ class WhatsappInboxConversation(models.Model):
                 partner.mobile = self.phone
             elif not partner.phone:
                 partner.phone = self.phone
+        partner_vals = {}
+        if self.lead_status_id and not partner.whatsapp_inbox_lead_status_id:
+            partner_vals["whatsapp_inbox_lead_status_id"] = self.lead_status_id.id
+        if self.origin_id and not partner.whatsapp_inbox_origin_id:
+            partner_vals["whatsapp_inbox_origin_id"] = self.origin_id.id
+        partner.write(partner_vals)
         self.partner_id = partner
         self.message_post(body=self.env._("Linked to contact %s.", partner.display_name),
                           subtype_xmlid="mail.mt_note")
@@ -713,7 +776,7 @@ class WhatsappInboxConversation(models.Model):
         subtype_id = post_values.get("subtype_id")
         is_comment = subtype_xmlid == "mail.mt_comment" or (
             subtype_id and subtype_id == self.env.ref("mail.mt_comment").id)
-        return (len(self) == 1 and is_comment
+        return (len(self) == 1 and is_comment and self.channel == "whatsapp"
                 and post_values.get("message_type", "notification") == "comment"
                 and not self.env.context.get("whatsapp_inbox_no_send")
                 and self.env.user._is_internal())
@@ -773,8 +836,11 @@ class WhatsappInboxConversation(models.Model):
     def _notify_agents(self, message):
         """A toast for the assigned agent, or the department when unassigned."""
         self.ensure_one()
-        users = self.user_id or self.department_id.member_ids
-        for user in users:
-            self.env["bus.bus"]._sendone(user.partner_id, "simple_notification", {
-                "title": self.env._("WhatsApp"), "message": message, "sticky": False,
-                "type": "info"})
+        for user in self.user_id or self.department_id.member_ids:
+            self._toast(user, message)
+
+    def _toast(self, user, message):
+        """A passing notification in ``user``'s web client."""
+        self.env["bus.bus"]._sendone(user.partner_id, "simple_notification", {
+            "title": self.env._("WhatsApp"), "message": message, "sticky": False,
+            "type": "info"})

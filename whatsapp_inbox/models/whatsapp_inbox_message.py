@@ -328,8 +328,12 @@ class WhatsappInboxMessage(models.Model):
                 wakes=bool(waking),
                 preview=batch[-1]._preview(),
             ))
-        self.env["whatsapp.inbox.conversation"].browse(
-            [c.id for c in by_conversation])._notify_inbound(messages)
+        conversations = self.env["whatsapp.inbox.conversation"].browse(
+            [c.id for c in by_conversation])
+        conversations._run_bot(messages)
+        conversations._send_away_messages(messages)
+        conversations._auto_assign()
+        conversations._notify_inbound(messages)
         self.env["whatsapp.inbox.consent"]._record_stop_keywords(messages)
         if any(message.media_state for message in messages):
             self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_media")._trigger()

@@ -67,6 +67,7 @@ class TestSending(WhatsappInboxSimulatorCase):
         self.assertEqual(sent["language"], {"code": "pt_BR"})
         self.assertEqual([p["text"] for p in sent["components"][0]["parameters"]],
                          ["Ana", "Loja Azul"])
+        self.assertEqual(conversation.state, "new", "Not started until the customer answers")
         with self.assertRaises(UserError, msg="free text unlocks only when the customer answers"):
             conversation._send_text("Did you see it?")
         self.receive(payloads.text(conversation.wa_id, "Vi sim"))

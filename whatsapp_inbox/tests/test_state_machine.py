@@ -47,10 +47,18 @@ class TestStateMachine(WhatsappInboxCase):
     def test_first_agent_reply_opens_and_stamps_first_response(self):
         for index, state in enumerate(STATES):
             conversation = self.make_conversation(state, wa_id=f"5511922222{index:03d}",
-                                                  waiting_since=NOW)
+                                                  waiting_since=NOW, last_inbound_at=NOW)
             conversation._on_agent_reply()
             self.assertConversation(conversation, state="open", first_response_at=
                                     conversation.last_outbound_at, waiting_since=False)
+
+    def test_reaching_out_first_stays_not_started(self):
+        conversation = self.make_conversation("new")
+        conversation._on_agent_reply()
+        self.assertConversation(conversation, state="new")
+        self.assertTrue(conversation.last_outbound_at)
+        self.receive(payloads.text(conversation.wa_id, "Hi, who is this?"))
+        self.assertEqual(conversation.state, "waiting")
 
     def test_later_replies_keep_first_response(self):
         conversation = self.make_conversation("waiting")

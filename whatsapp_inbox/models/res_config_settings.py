@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    whatsapp_inbox_wait_amber_minutes = fields.Integer(
+        "Waiting turns amber after (minutes)", default=5,
+        config_parameter="whatsapp_inbox.wait_amber_minutes")
+    whatsapp_inbox_wait_red_minutes = fields.Integer(
+        "Waiting turns red after (minutes)", default=15,
+        config_parameter="whatsapp_inbox.wait_red_minutes")
+    whatsapp_inbox_auto_finalize_hours = fields.Integer(
+        "Finalize idle conversations after (hours)",
+        config_parameter="whatsapp_inbox.auto_finalize_hours",
+        help="Open and Automated conversations without messages for this long are "
+             "finalized. 0: never.")
+    whatsapp_inbox_media_max_bytes = fields.Integer(
+        "Largest inbound file (bytes)", default=25 * 1024 * 1024,
+        config_parameter="whatsapp_inbox.media_max_bytes")

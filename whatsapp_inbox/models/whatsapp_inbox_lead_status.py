@@ -1,0 +1,57 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class WhatsappInboxLeadStatus(models.Model):
+    """Where a lead stands (New, In progress, ...), with the colour its cards show."""
+
+    _name = "whatsapp.inbox.lead.status"
+    _description = "Lead Status"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    color = fields.Char(default="#3B82F6", required=True, help="Hexadecimal, e.g. #22C55E.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    conversation_count = fields.Integer(compute="_compute_counts")
+    partner_count = fields.Integer(compute="_compute_counts", string="Contacts")
+
+    @api.constrains("color")
+    def _check_color(self):
+        for status in self:
+            if not HEX_COLOR.match(status.color or ""):
+                raise ValidationError(self.env._(
+                    "“%s” is not a colour: use the hexadecimal form #RRGGBB.", status.color))
+
+    def _compute_counts(self):
+        conversations = dict(self.env["whatsapp.inbox.conversation"].with_context(
+            active_test=False)._read_group([("lead_status_id", "in", self.ids)],
+                                           ["lead_status_id"], ["__count"]))
+        partners = dict(self.env["res.partner"].with_context(active_test=False)._read_group(
+            [("whatsapp_inbox_lead_status_id", "in", self.ids)],
+            ["whatsapp_inbox_lead_status_id"], ["__count"]))
+        for status in self:
+            status.conversation_count = conversations.get(status, 0)
+            status.partner_count = partners.get(status, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("color"):
+                vals["color"] = vals["color"].strip().upper()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("color"):
+            vals["color"] = vals["color"].strip().upper()
+        return super().write(vals)
+
+    def unlink(self):
+        """Statuses in use are archived instead, so no record loses its status."""
+        used = self.filtered(lambda s: s.conversation_count or s.partner_count)
+        used.action_archive()
+        return super(WhatsappInboxLeadStatus, self - used).unlink()

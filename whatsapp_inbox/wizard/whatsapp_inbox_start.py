@@ -1,0 +1,147 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize, plaintext2html
+
+from ..tools import phone as phone_tools
+
+
+class WhatsappInboxStart(models.TransientModel):
+    """Start an attendance by hand on any channel; the channel decides what is required."""
+
+    _name = "whatsapp.inbox.start"
+    _description = "Start an Attendance"
+
+    channel = fields.Selection(
+        [("whatsapp", "WhatsApp"), ("sms", "SMS"), ("email", "Email"), ("voip", "VoIP")],
+        required=True, default="whatsapp")
+    partner_id = fields.Many2one("res.partner", "Existing contact")
+    name = fields.Char(compute="_compute_from_partner", store=True, readonly=False)
+    phone = fields.Char(compute="_compute_from_partner", store=True, readonly=False)
+    email = fields.Char(compute="_compute_from_partner", store=True, readonly=False)
+    lead_status_id = fields.Many2one("whatsapp.inbox.lead.status")
+    origin_id = fields.Many2one("whatsapp.inbox.lead.origin", "Lead Origin")
+    attendance_type_id = fields.Many2one("whatsapp.inbox.attendance.type", "Type")
+    tag_ids = fields.Many2many("whatsapp.inbox.tag", string="Tags")
+    connection_id = fields.Many2one(
+        "whatsapp.inbox.connection", "Originated by",
+        default=lambda self: self.env["whatsapp.inbox.connection"].search([], limit=1))
+    email_from = fields.Char(
+        "Sent from", default=lambda self: self.env.user.email_formatted,
+        help="Our address the email comes from.")
+    template_id = fields.Many2one(
+        "whatsapp.inbox.template",
+        domain="[('connection_id', '=', connection_id), ('status', '=', 'APPROVED')]")
+    param_ids = fields.One2many("whatsapp.inbox.start.param", "start_id",
+                                compute="_compute_param_ids", store=True, readonly=False)
+    body = fields.Text("Message / call notes")
+
+    @api.depends("partner_id")
+    def _compute_from_partner(self):
+        for start in self:
+            partner = start.partner_id
+            start.name = partner.name or start.name
+            start.phone = partner.mobile or partner.phone or start.phone
+            start.email = partner.email or start.email
+
+    @api.depends("template_id")
+    def _compute_param_ids(self):
+        for start in self:
+            count = start.template_id.variable_count
+            start.param_ids = [fields.Command.clear()] + [
+                fields.Command.create({"number": n}) for n in range(1, count + 1)]
+
+    def _check_inputs(self):
+        """Field errors by channel; returns the normalised phone and email."""
+        errors = []
+        e164 = False
+        if self.channel in ("whatsapp", "sms", "voip"):
+            if not self.phone:
+                errors.append(self.env._("Phone is required for %s.", self.channel.upper()))
+            else:
+                country = self.partner_id.country_id or self.env.company.country_id
+                e164 = self.env["res.partner"]._phone_format(
+                    number=self.phone, country=country, force_format="E164")
+                if not e164 or not phone_tools.match_key(e164):
+                    errors.append(self.env._("“%s” is not a valid phone number.", self.phone))
+        email = False
+        if self.channel == "email":
+            email = email_normalize(self.email or "")
+            if not email:
+                errors.append(self.env._("A valid email address is required for Email."))
+        if self.channel == "whatsapp":
+            if not self.connection_id:
+                errors.append(self.env._("Choose the WhatsApp number it is sent from."))
+            if not self.template_id:
+                errors.append(self.env._("A first WhatsApp message must be an approved "
+                                         "template: choose one."))
+        if errors:
+            raise ValidationError("\n".join(errors))
+        return e164, email
+
+    def action_start(self):
+        """Create the conversation (Not started) and send its first message."""
+        self.ensure_one()
+        e164, email = self._check_inputs()
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        vals = {
+            "channel": self.channel,
+            "contact_name": self.name,
+            "partner_id": self.partner_id.id,
+            "phone": e164,
+            "email": email,
+            "lead_status_id": self.lead_status_id.id,
+            "origin_id": self.origin_id.id,
+            "attendance_type_id": self.attendance_type_id.id,
+            "tag_ids": [fields.Command.set(self.tag_ids.ids)],
+        }
+        conversation = Conversation
+        if self.channel == "whatsapp":
+            wa_id = e164.lstrip("+")
+            vals.update(connection_id=self.connection_id.id, wa_id=wa_id)
+            conversation = Conversation.search([("connection_id", "=", self.connection_id.id),
+                                                ("wa_id", "=", wa_id)], limit=1)
+        if conversation:
+            conversation.write({k: v for k, v in vals.items() if v and k != "tag_ids"})
+        else:
+            conversation = Conversation.create(vals)
+        getattr(self, f"_start_{self.channel}")(conversation)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": conversation._name,
+            "res_id": conversation.id,
+            "view_mode": "form",
+        }
+
+    def _start_whatsapp(self, conversation):
+        conversation._send_template(self.template_id,
+                                    {p.number: p.value for p in self.param_ids})
+
+    def _start_email(self, conversation):
+        partner = conversation.partner_id or self.env["res.partner"].find_or_create(
+            f'"{self.name or self.email}" <{conversation.email}>')
+        conversation.partner_id = partner
+        conversation.message_post(
+            body=plaintext2html(self.body or ""), subject=self.env.company.name,
+            partner_ids=partner.ids, email_from=self.email_from,
+            message_type="comment", subtype_xmlid="mail.mt_comment")
+
+    def _start_sms(self, conversation):
+        # queued for Odoo's SMS cron, like our WhatsApp messages: never blocks the agent
+        conversation._message_sms(self.body or "", partner_ids=conversation.partner_id.ids,
+                                  sms_numbers=[conversation.phone], put_in_queue=True)
+
+    def _start_voip(self, conversation):
+        activity = conversation.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.env.user.id,
+            summary=self.env._("Call %s", conversation.phone))
+        activity.action_feedback(feedback=self.body or self.env._("Call made."))
+
+
+class WhatsappInboxStartParam(models.TransientModel):
+    _name = "whatsapp.inbox.start.param"
+    _description = "Template Variable of a New Attendance"
+    _order = "number"
+
+    start_id = fields.Many2one("whatsapp.inbox.start", required=True, ondelete="cascade")
+    number = fields.Integer(readonly=True)
+    value = fields.Char()

@@ -513,6 +513,8 @@ def main():
         return 2
     handlers = {"setup": cmd_setup, "test": cmd_test, "demo": cmd_demo, "lint": cmd_lint,
                 "bench": cmd_bench, "route": cmd_route}
+    # a SIGTERM (kill, CI's timeout) stops the servers and drops the test database like Ctrl-C
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return handlers[args.command](args)
     except (Failure, subprocess.CalledProcessError) as error:

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError
 
+from ..models.whatsapp_inbox_message import _Pacer
 from ..tools import graph_api
 from .common import WhatsappInboxSimulatorCase, payloads
 
@@ -130,6 +131,22 @@ class TestSending(WhatsappInboxSimulatorCase):
             "messaging_product": "whatsapp", "status": "read",
             "message_id": conversation.wa_message_ids.wamid}])
         self.assertEqual(conversation.wa_message_ids.read_receipt, "sent")
+
+
+class TestPacer(WhatsappInboxSimulatorCase):
+    def test_sends_are_spaced_by_the_connection_rate(self):
+        clock = {"now": 100.0}
+        slept = []
+
+        def sleep(seconds):
+            slept.append(round(seconds, 3))
+            clock["now"] += seconds
+
+        pacer = _Pacer(rate=4)
+        with patch("time.monotonic", lambda: clock["now"]), patch("time.sleep", sleep):
+            for _call in range(3):
+                pacer.wait()
+        self.assertEqual(slept, [0.25, 0.25])
 
 
 class TestSendFailures(WhatsappInboxSimulatorCase):

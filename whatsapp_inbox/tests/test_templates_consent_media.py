@@ -1,6 +1,7 @@
 import hashlib
 
 from odoo.exceptions import UserError
+from odoo.tests import Form
 
 from .common import WhatsappInboxSimulatorCase, payloads
 
@@ -42,6 +43,16 @@ class TestTemplates(WhatsappInboxSimulatorCase):
         self.assertEqual(composer.preview, "Olá Ana, seu pedido #123 foi enviado.")
         composer.action_send()
         self.assertEqual(conversation.wa_message_ids.message_type, "template")
+
+    def test_composer_inserts_quick_replies(self):
+        canned = self.env["mail.canned.response"].create(
+            {"source": "pix", "substitution": "Nossa chave Pix é o CNPJ."})
+        conversation = self.open_window()
+        with Form(self.env["whatsapp.inbox.composer"].with_context(
+                default_conversation_id=conversation.id)) as composer:
+            composer.body = "Olá!"
+            composer.canned_response_id = canned
+            self.assertEqual(composer.body, "Olá!\nNossa chave Pix é o CNPJ.")
 
     def test_composer_sends_text_in_window(self):
         conversation = self.open_window()

@@ -17,6 +17,10 @@ class WhatsappInboxComposer(models.TransientModel):
     mode = fields.Selection([("text", "Message"), ("template", "Template")],
                             compute="_compute_mode", store=True, readonly=False)
     body = fields.Text()
+    canned_response_id = fields.Many2one(
+        "mail.canned.response", "Quick reply", store=False,
+        help="Odoo's canned responses (also available as ::shortcut in the chatter and "
+             "Discuss): its text is added to the message.")
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
     template_id = fields.Many2one(
         "whatsapp.inbox.template",
@@ -34,6 +38,13 @@ class WhatsappInboxComposer(models.TransientModel):
     def _compute_mode(self):
         for composer in self:
             composer.mode = "text" if composer.can_send_text else "template"
+
+    @api.onchange("canned_response_id")
+    def _onchange_canned_response_id(self):
+        if self.canned_response_id:
+            text = self.canned_response_id.substitution or ""
+            self.body = f"{self.body}\n{text}" if self.body else text
+            self.canned_response_id = False
 
     @api.depends("template_id")
     def _compute_param_ids(self):

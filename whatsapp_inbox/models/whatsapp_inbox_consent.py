@@ -60,7 +60,8 @@ class WhatsappInboxConsent(models.Model):
     def create(self, vals_list):
         entries = super().create(vals_list)
         for entry in entries:
-            entry.conversation_id.opted_out = entry.status == "opt_out"
+            # sudo: whatsapp.inbox.conversation - the ledger is the only writer of opted_out
+            entry.conversation_id.sudo().opted_out = entry.status == "opt_out"
             entry.conversation_id.message_post(
                 body=self.env._("Opted out of templates (%s).", entry.note or entry.source)
                 if entry.status == "opt_out"

@@ -4,13 +4,15 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..tools import phone
 from .whatsapp_inbox_message import FAILURE_MESSAGES, SEND_MEDIA_TYPES
 
 WINDOW = timedelta(hours=24)
+# Written only by the transition methods and the consent ledger (see write).
+PROTECTED_FIELDS = {"state", "opted_out"}
 
 # Session-level advisory locks on (connection id, customer), taken in one order so
 # two workers never wait on each other in a cycle. See _lock_customers.
@@ -49,7 +51,9 @@ class WhatsappInboxConversation(models.Model):
         "whatsapp.inbox.connection", index=True, ondelete="restrict", tracking=True,
         help="Our WhatsApp number the customer talks to (required for WhatsApp).",
     )
-    company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, readonly=False, index=True,
+        default=lambda self: self.env.company)
     wa_id = fields.Char(
         "WhatsApp ID",
         help="The customer's WhatsApp id: the number as digits, or the business-scoped "
@@ -142,6 +146,12 @@ class WhatsappInboxConversation(models.Model):
                 or conversation.phone or conversation.wa_id or conversation.email
             )
 
+    @api.depends("connection_id.company_id")
+    def _compute_company_id(self):
+        for conversation in self:
+            conversation.company_id = (conversation.connection_id.company_id
+                                       or conversation.company_id or self.env.company)
+
     @api.depends("partner_id.whatsapp_inbox_lead_status_id")
     def _compute_lead_status_id(self):
         for conversation in self:
@@ -221,6 +231,11 @@ class WhatsappInboxConversation(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        guarded = PROTECTED_FIELDS.intersection(vals)
+        if guarded and not (self.env.su or self.env.context.get("whatsapp_inbox_transition")):
+            raise AccessError(self.env._(
+                "%s change only through the inbox's actions (finalize, reopen, take...) "
+                "and the consent ledger.", ", ".join(sorted(guarded))))
         result = super().write(vals)
         if vals.get("lead_status_id"):
             # the contact carries the status to all their conversations
@@ -232,6 +247,10 @@ class WhatsappInboxConversation(models.Model):
     # ------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------
+
+    def _write_transition(self, vals):
+        """Write state fields: the transition methods are their only writers."""
+        return self.with_context(whatsapp_inbox_transition=True).write(vals)
 
     def _check_transition(self, transition):
         allowed = TRANSITIONS[transition]
@@ -246,7 +265,7 @@ class WhatsappInboxConversation(models.Model):
     def action_finalize(self):
         """Close the conversations (the ✅ button, or an automation)."""
         self._check_transition("finalize")
-        self.write({
+        self._write_transition({
             "state": "done",
             "closed_at": fields.Datetime.now(),
             "closed_by_id": self.env.user.id,
@@ -263,7 +282,7 @@ class WhatsappInboxConversation(models.Model):
     def action_reopen(self):
         """Bring finalized conversations back to the Open tab."""
         self._check_transition("reopen")
-        self.write({"state": "open", "closed_at": False, "closed_by_id": False})
+        self._write_transition({"state": "open", "closed_at": False, "closed_by_id": False})
         for conversation in self:
             conversation.message_post(
                 body=self.env._("Conversation reopened by %s.", self.env.user.name),
@@ -274,7 +293,7 @@ class WhatsappInboxConversation(models.Model):
     def action_start_bot(self):
         """Hand the conversations to an automation (the Automated tab)."""
         self._check_transition("start_bot")
-        self.write({"state": "bot"})
+        self._write_transition({"state": "bot"})
         return True
 
     def action_release_bot(self):
@@ -282,7 +301,7 @@ class WhatsappInboxConversation(models.Model):
         self._check_transition("release_bot")
         now = fields.Datetime.now()
         for conversation in self:
-            conversation.write({
+            conversation._write_transition({
                 "state": "waiting",
                 "waiting_since": conversation.last_inbound_at or now,
             })
@@ -292,7 +311,7 @@ class WhatsappInboxConversation(models.Model):
         """Clear the error: back to Open if an agent already answered, else Waiting."""
         self._check_transition("dismiss_error")
         for conversation in self:
-            conversation.write({
+            conversation._write_transition({
                 "state": "open" if conversation.first_response_at else "waiting",
                 "error_reason": False,
                 "last_failed_message_id": False,
@@ -319,12 +338,12 @@ class WhatsappInboxConversation(models.Model):
             }
             if not conversation.first_response_at:
                 vals["first_response_at"] = sent_at
-            conversation.write(vals)
+            conversation._write_transition(vals)
 
     def _on_send_failure(self, reason, message=None):
         """Sending failed (API down, bad token, window closed, ...): the Errors tab."""
         self._check_transition("send_failure")
-        self.write({"state": "error", "error_reason": reason,
+        self._write_transition({"state": "error", "error_reason": reason,
                     "last_failed_message_id": message.id if message else False})
 
     def _prepare_inbound_vals(self, first_at, last_at, wakes, preview=False):
@@ -363,9 +382,12 @@ class WhatsappInboxConversation(models.Model):
             hide it, their business-scoped user id.
         :return: ``{wa_id: conversation}``
         """
+        # a conversation started by us may spell a Brazilian mobile with its ninth
+        # digit while WhatsApp's id has none (or the reverse)
+        variants = {wa_id: phone.wa_id_variants(wa_id) for wa_id in customers}
         existing = self.search([
             ("connection_id", "=", connection.id),
-            "|", ("wa_id", "in", list(customers)),
+            "|", ("wa_id", "in", [v for vs in variants.values() for v in vs]),
             ("bsuid", "in", [c["bsuid"] for c in customers.values() if c.get("bsuid")]),
         ])
         by_wa_id = {conv.wa_id: conv for conv in existing}
@@ -373,7 +395,9 @@ class WhatsappInboxConversation(models.Model):
         result = {}
         missing = {}
         for wa_id, profile in customers.items():
-            conversation = by_wa_id.get(wa_id) or by_bsuid.get(profile.get("bsuid"))
+            conversation = next(
+                (by_wa_id[v] for v in variants[wa_id] if v in by_wa_id), None
+            ) or by_bsuid.get(profile.get("bsuid"))
             if conversation:
                 result[wa_id] = conversation
             else:
@@ -452,7 +476,9 @@ class WhatsappInboxConversation(models.Model):
             "attachment_ids": [fields.Command.set(vals.get("attachment_ids", []))],
             "reply_to": False,
         })
-        message = self.env["whatsapp.inbox.message"].create({
+        self.check_access("write")
+        # sudo: whatsapp.inbox.message - messages are written only by these checked helpers
+        message = self.env["whatsapp.inbox.message"].sudo().create({
             "conversation_id": self.id,
             "direction": "out",
             "status": "queued",
@@ -467,6 +493,7 @@ class WhatsappInboxConversation(models.Model):
         else:
             self._on_agent_reply(now)
         self.last_message_preview = message._preview()
+        message = message.with_env(self.env)
         self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_send")._trigger()
         self._notify_refresh()
         return message
@@ -542,7 +569,8 @@ class WhatsappInboxConversation(models.Model):
             last_inbound = conversation.wa_message_ids.filtered(
                 lambda m: m.direction == "in" and m.wamid)[-1:]
             if last_inbound and not last_inbound.read_receipt:
-                last_inbound.read_receipt = "to_send"
+                # sudo: whatsapp.inbox.message - agents only flag the receipt to send
+                last_inbound.sudo().read_receipt = "to_send"
                 self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_read_receipts")._trigger()
         self.filtered("unread").write({"unread": False})
         return True
@@ -605,6 +633,8 @@ class WhatsappInboxConversation(models.Model):
                     "default_partner_ids": self.partner_id.ids,
                     "default_composition_mode": "comment",
                     "default_subtype_xmlid": "mail.mt_comment",
+                    # an email, not a WhatsApp message (see message_post)
+                    "whatsapp_inbox_no_send": True,
                 },
             }
         self.activity_schedule(
@@ -642,8 +672,10 @@ class WhatsappInboxConversation(models.Model):
         failed = self.last_failed_message_id
         if failed.message_type != "template" and not self.window_open:
             return self.action_error_send_template()
-        failed.action_resend()
-        self.write({"state": "open" if self.first_response_at else "waiting",
+        self.check_access("write")
+        # sudo: whatsapp.inbox.message - resending the conversation's own failed message
+        failed.sudo().action_resend()
+        self._write_transition({"state": "open" if self.first_response_at else "waiting",
                     "error_reason": False, "last_failed_message_id": False})
         return True
 
@@ -670,6 +702,8 @@ class WhatsappInboxConversation(models.Model):
         """
         if not user and not department:
             raise UserError(self.env._("Choose an agent or a department."))
+        if user and not user.has_group("whatsapp_inbox.group_agent"):
+            raise UserError(self.env._("%s is not a WhatsApp agent.", user.name))
         for conversation in self:
             vals = {}
             if department:
@@ -807,8 +841,12 @@ class WhatsappInboxConversation(models.Model):
                     "whatsapp_inbox_conversation_id": conversation.id,
                 })
                 conversation.discuss_channel_id = channel
-            if conversation.user_id.partner_id not in channel.channel_member_ids.partner_id:
+            members = channel.sudo().channel_member_ids
+            if conversation.user_id.partner_id not in members.partner_id:
                 channel.sudo()._add_members(users=conversation.user_id)
+            # the previous agents no longer follow the customer
+            members.filtered(lambda m, c=conversation: m.partner_id != c.user_id.partner_id
+                             ).sudo().unlink()
 
     def _notify_inbound(self, messages):
         """Live: refresh open views, mirror the messages into Discuss, toast the agents."""

@@ -2,10 +2,14 @@
 round-robin assignment and auto-finalize. None of them ever answers while a human
 does: they act only on conversations in the Automated tab, or before anyone replied."""
 
+import logging
 import re
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
 
 HUMAN_WORDS = {"0", "humano", "human", "atendente", "agente", "agent", "pessoa", "persona"}
 AWAY_EVERY = timedelta(hours=12)
@@ -16,6 +20,26 @@ class WhatsappInboxConversation(models.Model):
 
     bot_failures = fields.Integer(copy=False, help="Answers the triage bot did not understand.")
     away_sent_at = fields.Datetime(copy=False)
+
+    def _run_automations(self, messages):
+        """Bot, away message and assignment after customer ``messages``.
+
+        Each conversation's automations run in a savepoint: whatever refuses there
+        (an expired token, a closed window...) is logged and never costs the
+        customer messages already recorded.
+        """
+        for conversation in self:
+            if conversation.connection_id.token_state == "expired":
+                conversation._auto_assign()
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    conversation._run_bot(messages)
+                    conversation._send_away_messages(messages)
+                    conversation._auto_assign()
+            except (UserError, ValidationError) as error:
+                _logger.warning("WhatsApp: automations of conversation %s skipped: %s",
+                                conversation.id, error)
 
     # ------------------------------------------------------------
     # Triage bot

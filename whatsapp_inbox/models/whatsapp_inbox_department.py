@@ -20,22 +20,18 @@ class WhatsappInboxDepartment(models.Model):
     max_open_per_agent = fields.Integer(
         "Open conversations per agent", default=10,
         help="Round-robin skips members who already have this many Open or Waiting ones.")
-    last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     def _next_agent(self):
-        """The member after the last one served who is under the cap, or nothing."""
+        """The member with the fewest Waiting and Open conversations, under the cap
+        (ties: the lowest id); nobody when all are at the cap.
+
+        Computed from the conversations themselves, so concurrent webhooks never
+        fight over a shared "last assigned" row.
+        """
         self.ensure_one()
         members = self.member_ids.sorted("id")
-        if not members:
-            return members
         loads = dict(self.env["whatsapp.inbox.conversation"]._read_group(
             [("user_id", "in", members.ids), ("state", "in", ("waiting", "open"))],
             ["user_id"], ["__count"]))
-        start = (list(members).index(self.last_assigned_user_id) + 1
-                 if self.last_assigned_user_id in members else 0)
-        for offset in range(len(members)):
-            member = members[(start + offset) % len(members)]
-            if loads.get(member, 0) < self.max_open_per_agent:
-                self.last_assigned_user_id = member
-                return member
-        return members.browse()
+        available = members.filtered(lambda m: loads.get(m, 0) < self.max_open_per_agent)
+        return min(available, key=lambda m: (loads.get(m, 0), m.id), default=members.browse())

@@ -69,7 +69,9 @@ class WhatsappInboxEvent(models.Model):
         # PostgreSQL text cannot hold NUL characters: drop them rather than fail forever
         payload = json.loads(self.body.replace("\\u0000", ""))
         by_phone_number_id = {c.phone_number_id: c for c in self.connection_ids}
-        by_waba_id = {c.waba_id: c for c in self.connection_ids if c.waba_id}
+        by_waba_id = defaultdict(list)
+        for connection in self.connection_ids.filtered("waba_id"):
+            by_waba_id[connection.waba_id].append(connection)
         grouped = defaultdict(
             lambda: {"contacts": [], "messages": [], "statuses": [], "templates": []})
         entries = payload.get("entry") if isinstance(payload, dict) else None
@@ -80,8 +82,8 @@ class WhatsappInboxEvent(models.Model):
                     _logger.warning("WhatsApp event %s: malformed change skipped", self.id)
                     continue
                 if change.get("field") == "message_template_status_update":
-                    connection = by_waba_id.get(str(entry.get("id")))
-                    if connection:
+                    # every number of the WABA has its copy of the templates
+                    for connection in by_waba_id.get(str(entry.get("id")), []):
                         grouped[connection]["templates"].append(change["value"])
                     continue
                 if change.get("field") != "messages":
@@ -185,7 +187,8 @@ class WhatsappInboxEvent(models.Model):
         if not self.env.is_system():
             raise UserError(self.env._("Only administrators can replay webhook events."))
         for event in self:
-            event._process()
+            # sudo: whatsapp.inbox.event - replays what the webhook did, for every company
+            event.sudo()._process()
             event.write({"state": "done", "processed_at": fields.Datetime.now(),
                          "attempts": event.attempts + 1, "error": False})
         return True

@@ -330,9 +330,7 @@ class WhatsappInboxMessage(models.Model):
             ))
         conversations = self.env["whatsapp.inbox.conversation"].browse(
             [c.id for c in by_conversation])
-        conversations._run_bot(messages)
-        conversations._send_away_messages(messages)
-        conversations._auto_assign()
+        conversations._run_automations(messages)
         conversations._notify_inbound(messages)
         self.env["whatsapp.inbox.consent"]._record_stop_keywords(messages)
         if any(message.media_state for message in messages):
@@ -438,7 +436,7 @@ class WhatsappInboxMessage(models.Model):
         if failure_type == "token":
             self.conversation_id.connection_id._flag_token_expired(reason)
 
-    def _send(self):
+    def _send(self, commit=False):
         """Send queued outbound messages now, one API call each.
 
         A transient failure (rate limit, Meta down, network) leaves the message
@@ -452,7 +450,18 @@ class WhatsappInboxMessage(models.Model):
             keys = [(conversation.connection_id.id, conversation.wa_id)]
             Conversation._lock_customers(keys)
             try:
-                message._send_one()
+                try:
+                    with self.env.cr.savepoint():
+                        message._send_one()
+                # one broken message (bad template data, a bug) must not block the queue
+                except Exception as error:  # pylint: disable=broad-exception-caught
+                    _logger.exception("WhatsApp: sending message %s failed", message.id)
+                    message.attempts += 1
+                    message._fail("internal", f"{type(error).__name__}: {error}")
+                if commit:
+                    # commit: the wamid is stored before the customer is unlocked, so a
+                    # status webhook waiting for the lock finds it
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
             finally:
                 Conversation._unlock_customers(keys)
 
@@ -521,17 +530,16 @@ class WhatsappInboxMessage(models.Model):
             connection = message.conversation_id.connection_id
             pacer = pacers.setdefault(connection, _Pacer(connection.rate_limit))
             pacer.wait()
-            message._send()
-            if auto_commit:
-                # commit: each sent message is final, whatever follows
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            message._send(commit=auto_commit)
         return messages
 
     def action_resend(self):
         """Put failed messages back in the queue (after fixing the cause)."""
         failed = self.filtered(lambda m: m.direction == "out" and m.status == "failed")
+        # a new send gets a new wamid: late statuses of the failed one must not touch it
         failed.write({"status": "queued", "attempts": 0, "next_attempt_at": False,
-                      "failure_code": False, "failure_type": False, "failure_reason": False})
+                      "wamid": False, "media_id": False, "failure_code": False,
+                      "failure_type": False, "failure_reason": False})
         self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_send")._trigger()
         return True
 
@@ -604,7 +612,9 @@ class WhatsappInboxMessage(models.Model):
             try:
                 message.conversation_id.connection_id._api().mark_read(message.wamid)
             except GraphApiError as error:
+                # blue ticks are a courtesy: give up rather than retry forever
                 _logger.info("WhatsApp: read receipt of %s not sent: %s", message.wamid, error)
+                message.read_receipt = False
                 continue
             message.read_receipt = "sent"
 

@@ -188,7 +188,9 @@ class WhatsappInboxTemplateVariable(models.Model):
         self.ensure_one()
         value = conversation
         for name in (self.field_path or "").split("."):
-            if not name or not hasattr(value, "_fields") or name not in value._fields:
+            field = value._fields.get(name) if name and hasattr(value, "_fields") else None
+            # never a field restricted to some groups (the connection's token...)
+            if field is None or field.groups:
                 value = False
                 break
             value = value[name]

@@ -10,3 +10,4 @@ from . import test_templates_consent_media
 from . import test_sending_http
 from . import test_inbox
 from . import test_leads
+from . import test_hardening

@@ -5,6 +5,8 @@ come out as :class:`GraphApiError`, whose ``code`` is Meta's error code (or
 ``timeout`` / ``connection`` / ``http_<status>`` when Meta gave none).
 """
 
+import re
+
 import requests
 
 TIMEOUT = 15  # seconds, per request
@@ -100,10 +102,15 @@ class WhatsAppCloudApi:
             data={"messaging_product": "whatsapp", "type": mimetype},
             files={"file": (filename, data, mimetype)},
         )
+        if not isinstance(result, dict) or not result.get("id"):
+            raise GraphApiError("invalid_response", "Meta returned no media id")
         return result["id"]
 
     def get_media(self, media_id):
         """``GET /{media_id}`` -> ``{"url", "mime_type", "sha256", "file_size", "id"}``"""
+        if not re.fullmatch(r"[\w.-]{1,128}", media_id or ""):
+            # never let a stored value send our token to another host
+            raise GraphApiError("invalid_media_id", f"Not a media id: {media_id!r:.40}")
         return self._request("GET", media_id)
 
     def download_media(self, url, max_bytes):
@@ -111,11 +118,14 @@ class WhatsAppCloudApi:
         response = self._request("GET", url, timeout=MEDIA_TIMEOUT, raw=True)
         chunks, size = [], 0
         with response:
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise GraphApiError("too_large", f"Media over {max_bytes} bytes")
-                chunks.append(chunk)
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise GraphApiError("too_large", f"Media over {max_bytes} bytes")
+                    chunks.append(chunk)
+            except requests.RequestException as error:
+                raise GraphApiError("connection", f"Download interrupted: {error}") from error
         return b"".join(chunks)
 
     def list_templates(self):

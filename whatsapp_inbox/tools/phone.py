@@ -68,3 +68,17 @@ def match_key(number, region=None):
     if parsed.country_code == BRAZIL_CODE:
         return f"{BRAZIL_CODE}{_brazil_nsn(parsed, with_ninth_digit=False)}"
     return f"{parsed.country_code}{parsed.national_number}"
+
+
+def wa_id_variants(wa_id):
+    """The spellings of a WhatsApp id that may designate the same customer: itself and,
+    for a Brazilian mobile, the form with or without its ninth digit."""
+    variants = [wa_id]
+    if wa_id and wa_id.isdigit():
+        parsed = _parse("+" + wa_id)
+        if parsed is not None and parsed.country_code == BRAZIL_CODE:
+            for with_ninth in (True, False):
+                variant = f"{BRAZIL_CODE}{_brazil_nsn(parsed, with_ninth_digit=with_ninth)}"
+                if variant not in variants:
+                    variants.append(variant)
+    return variants

@@ -53,7 +53,8 @@ export class InboxFormController extends FormController {
         useEffect(
             (resId) => {
                 const data = this.model.root.data;
-                if (resId && data.unread && data.user_id && data.user_id.id === user.userId) {
+                // a many2one's value is [id, display_name]
+                if (resId && data.unread && data.user_id && data.user_id[0] === user.userId) {
                     this.orm
                         .call("whatsapp.inbox.conversation", "action_mark_seen", [[resId]])
                         .then(() => this.model.root.load());

@@ -184,6 +184,19 @@ class TestInboxTours(HttpCase):
         self.assertEqual(conversation.user_id.name, "Tour Agent B")
         self.assertEqual(conversation.partner_id.name, "Tour Partner")
 
+    def test_agent_opening_marks_seen_tour(self):
+        connection = self.env["whatsapp.inbox.connection"].search([("name", "=", "Tour")])
+        self.env["whatsapp.inbox.message"]._ingest_inbound(
+            connection, [payloads.contact("5511911110003", "Seen Customer")],
+            [payloads.text("5511911110003", "Alô?")])
+        conversation = self.env["whatsapp.inbox.conversation"].search(
+            [("contact_name", "=", "Seen Customer")])
+        conversation.user_id = self.agent_a
+        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_mine",
+                        "whatsapp_inbox_seen_tour", login="tour_agent_a")
+        self.assertFalse(conversation.unread)
+        self.assertEqual(conversation.wa_message_ids.read_receipt, "to_send")
+
     def test_register_contact_tour(self):
         self.start_tour(WAITING_URL, "whatsapp_inbox_register_contact_tour", login="tour_agent_a")
         conversation = self.env["whatsapp.inbox.conversation"].search(

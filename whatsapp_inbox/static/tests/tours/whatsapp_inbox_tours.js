@@ -113,3 +113,27 @@ registry.category("web_tour.tours").add("whatsapp_inbox_register_contact_tour", 
         },
     ],
 });
+
+registry.category("web_tour.tours").add("whatsapp_inbox_seen_tour", {
+    steps: () => [
+        {
+            content: "an unread conversation of mine",
+            trigger: `${card("Seen Customer")} .o_whatsapp_inbox_unread`,
+        },
+        {
+            trigger: card("Seen Customer"),
+            run: "click",
+        },
+        {
+            content: "opening it as its agent marks it seen",
+            trigger: ".o_form_view .o_field_widget[name=contact_name]",
+        },
+        {
+            trigger: ".o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            trigger: `${card("Seen Customer")}:not(:has(.o_whatsapp_inbox_unread))`,
+        },
+    ],
+});

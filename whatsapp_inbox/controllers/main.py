@@ -73,12 +73,10 @@ class WhatsappInboxWebhook(http.Controller):
             _logger.warning("WhatsApp webhook: wrong signature for %s", connections.mapped("name"))
             return _reply(403, "Invalid signature")
 
-        # sudo: whatsapp.inbox.event - webhook runs as public
-        event = request.env["whatsapp.inbox.event"].sudo()._journal(body, verified)
-        # commit: the delivery is journaled before Meta gets its 200, so nothing
-        # acknowledged can be lost even if processing fails or the worker dies
-        request.env.cr.commit()
-        event._process_in_own_transactions()
+        # sudo: whatsapp.inbox.event - webhook runs as public; the event is journaled and
+        # committed before Meta gets its 200, so nothing acknowledged can be lost even
+        # if processing fails or the worker dies
+        request.env["whatsapp.inbox.event"].sudo()._receive(body, verified)
         return _reply(200, "OK")
 
     @staticmethod

@@ -1,6 +1,6 @@
 import unicodedata
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 def _normalize(text):
@@ -27,12 +27,26 @@ class WhatsappInboxStopKeyword(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             vals["name"] = _normalize(vals.get("name"))
+        self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
         if "name" in vals:
             vals["name"] = _normalize(vals["name"])
+        self.env.registry.clear_cache()
         return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache()
+    def _active_names(self):
+        """The active keywords, cached: every inbound message is checked against them."""
+        # sudo: whatsapp.inbox.stop.keyword - the webhook checks keywords as public
+        return frozenset(self.sudo().search_fetch([("active", "=", True)], ["name"])
+                         .mapped("name"))
 
 
 class WhatsappInboxConsent(models.Model):
@@ -78,8 +92,7 @@ class WhatsappInboxConsent(models.Model):
             and m.body and len(m.body) <= 30)
         if not candidates:
             return self.browse()
-        keywords = set(self.env["whatsapp.inbox.stop.keyword"].search_fetch(
-            [("active", "=", True)], ["name"]).mapped("name"))
+        keywords = self.env["whatsapp.inbox.stop.keyword"]._active_names()
         return self.create([
             {"conversation_id": message.conversation_id.id, "status": "opt_out",
              "source": "keyword", "message_id": message.id, "note": message.body}

@@ -66,11 +66,17 @@ class WhatsappInboxEvent(models.Model):
             "templates": []}}``
         """
         self.ensure_one()
+        return self._group_changes(self.body, self.connection_ids)
+
+    @api.model
+    def _group_changes(self, body, connections):
+        """See :meth:`_changes_by_connection`, for a raw ``body`` (str) verified by
+        ``connections``."""
         # PostgreSQL text cannot hold NUL characters: drop them rather than fail forever
-        payload = json.loads(self.body.replace("\\u0000", ""))
-        by_phone_number_id = {c.phone_number_id: c for c in self.connection_ids}
+        payload = json.loads(body.replace("\\u0000", ""))
+        by_phone_number_id = {c.phone_number_id: c for c in connections}
         by_waba_id = defaultdict(list)
-        for connection in self.connection_ids.filtered("waba_id"):
+        for connection in connections.filtered("waba_id"):
             by_waba_id[connection.waba_id].append(connection)
         grouped = defaultdict(
             lambda: {"contacts": [], "messages": [], "statuses": [], "templates": []})
@@ -79,7 +85,7 @@ class WhatsappInboxEvent(models.Model):
             changes = entry.get("changes") if isinstance(entry, dict) else None
             for change in changes if isinstance(changes, list) else []:
                 if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
-                    _logger.warning("WhatsApp event %s: malformed change skipped", self.id)
+                    _logger.warning("WhatsApp event: malformed change skipped")
                     continue
                 if change.get("field") == "message_template_status_update":
                     # every number of the WABA has its copy of the templates
@@ -87,8 +93,7 @@ class WhatsappInboxEvent(models.Model):
                         grouped[connection]["templates"].append(change["value"])
                     continue
                 if change.get("field") != "messages":
-                    _logger.info("WhatsApp event %s: field %r not handled",
-                                 self.id, change.get("field"))
+                    _logger.info("WhatsApp event: field %r not handled", change.get("field"))
                     continue
                 value = change["value"]
                 metadata = value.get("metadata")
@@ -96,8 +101,8 @@ class WhatsappInboxEvent(models.Model):
                     metadata, dict) else None
                 connection = by_phone_number_id.get(phone_number_id)
                 if not connection:
-                    _logger.warning("WhatsApp event %s: phone_number_id %r is not a verified "
-                                    "connection, change skipped", self.id, phone_number_id)
+                    _logger.warning("WhatsApp event: phone_number_id %r is not a verified "
+                                    "connection, change skipped", phone_number_id)
                     continue
                 for key in ("contacts", "messages", "statuses"):
                     if isinstance(value.get(key), list):
@@ -133,6 +138,53 @@ class WhatsappInboxEvent(models.Model):
                 self.env["whatsapp.inbox.template"]._apply_status_updates(
                     connection, value["templates"])
 
+    @api.model
+    def _receive(self, body, connections):
+        """Journal a verified delivery and process it (the webhook's path).
+
+        The customers it touches are locked first, so one commit both makes the
+        delivery durable before Meta gets its 200 and starts the processing
+        transaction after whatever the previous holders of the locks committed
+        (see :meth:`_process_in_own_transactions`).
+        """
+        text = body.decode("utf-8", errors="replace")
+        try:
+            grouped = self._group_changes(text, connections)
+        except ValueError:
+            grouped = {}  # journaled anyway; processing it will record why it fails
+        keys = self._customer_keys(grouped)
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        Conversation._lock_customers(keys)
+        try:
+            event = self._journal(body, connections)
+            # commit: the delivery is journaled before it is acknowledged, and the
+            # processing below starts in a fresh snapshot
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            event._run(grouped, attempts=0)
+        finally:
+            Conversation._unlock_customers(keys)
+        return event
+
+    def _run(self, grouped, attempts):
+        """Apply ``grouped`` in the current (fresh) transaction and commit; on error
+        roll back and keep the error on the event for the retry cron."""
+        self.ensure_one()
+        cr = self.env.cr
+        try:
+            self._apply(grouped)
+            self.write({"state": "done", "processed_at": fields.Datetime.now(),
+                        "attempts": attempts + 1, "error": False})
+            # commit: the event is done, independently of the next ones
+            cr.commit()  # pylint: disable=invalid-commit
+        # any error is kept on the event, for the retry cron and the admins
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            cr.rollback()
+            _logger.exception("WhatsApp event %s failed", self.id)
+            self.write({"state": "failed", "attempts": attempts + 1,
+                        "error": f"{type(error).__name__}: {error}"})
+            # commit: keep the failure for the admins and the cron
+            cr.commit()  # pylint: disable=invalid-commit
+
     def _process_in_own_transactions(self):
         """Process each event in a transaction of its own, committing as it goes.
 
@@ -156,25 +208,14 @@ class WhatsappInboxEvent(models.Model):
                 cr.commit()  # pylint: disable=invalid-commit
                 continue
             keys = event._customer_keys(grouped)
+            attempts = event.attempts
             Conversation = self.env["whatsapp.inbox.conversation"]
+            Conversation._lock_customers(keys)
             try:
-                Conversation._lock_customers(keys)
                 # commit: start a transaction whose snapshot sees what the previous
                 # holders of these locks committed before releasing them
                 cr.commit()  # pylint: disable=invalid-commit
-                event._apply(grouped)
-                event.write({"state": "done", "processed_at": fields.Datetime.now(),
-                             "attempts": event.attempts + 1, "error": False})
-                # commit: the event is done, independently of the next ones
-                cr.commit()  # pylint: disable=invalid-commit
-            # any error is kept on the event, for the retry cron and the admins
-            except Exception as error:  # pylint: disable=broad-exception-caught
-                cr.rollback()
-                _logger.exception("WhatsApp event %s failed", event.id)
-                event.write({"state": "failed", "attempts": event.attempts + 1,
-                             "error": f"{type(error).__name__}: {error}"})
-                # commit: keep the failure for the admins and the cron
-                cr.commit()  # pylint: disable=invalid-commit
+                event._run(grouped, attempts)
             finally:
                 Conversation._unlock_customers(keys)
 

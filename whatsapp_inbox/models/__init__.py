@@ -9,8 +9,11 @@ from . import whatsapp_inbox_connection
 from . import whatsapp_inbox_department
 from . import whatsapp_inbox_tag
 from . import whatsapp_inbox_conversation
+from . import whatsapp_inbox_conversation_send
+from . import whatsapp_inbox_conversation_inbox
 from . import whatsapp_inbox_conversation_automation
 from . import whatsapp_inbox_message
+from . import whatsapp_inbox_message_send
 from . import whatsapp_inbox_event
 from . import whatsapp_inbox_template
 from . import whatsapp_inbox_consent

@@ -52,7 +52,6 @@ class TestHardening(WhatsappInboxSimulatorCase):
         self.assertEqual(channel.channel_member_ids.partner_id, other.partner_id,
                          "the previous agent left the channel")
 
-    @mute_logger("odoo.addons.whatsapp_inbox.models.whatsapp_inbox_message")
     def test_media_id_never_sends_the_token_elsewhere(self):
         message = self.receive(payloads.inbound(WA, "image", {"id": "MEDIA", "mime_type": "x"}))
         message.media_id = "https://attacker.example/steal"
@@ -80,7 +79,7 @@ class TestHardening(WhatsappInboxSimulatorCase):
         self.receive(payloads.text(other, "1", timestamp=1577836800))  # a late redelivery
         self.assertTrue(conversation.wa_message_ids, "kept although the bot could not answer")
 
-    @mute_logger("odoo.addons.whatsapp_inbox.models.whatsapp_inbox_message")
+    @mute_logger("odoo.addons.whatsapp_inbox.models.whatsapp_inbox_message_send")
     def test_one_broken_message_does_not_block_the_queue(self):
         first = self.make_conversation("new")
         template = self.connection.template_ids.filtered(lambda t: t.name == "hello_world")

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError
 
-from ..models.whatsapp_inbox_message import _Pacer
+from ..models.whatsapp_inbox_message_send import _Pacer
 from ..tools import graph_api
 from .common import WhatsappInboxSimulatorCase, payloads
 

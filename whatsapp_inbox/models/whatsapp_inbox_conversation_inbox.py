@@ -1,0 +1,218 @@
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext, plaintext2html
+
+from ..tools import phone
+
+
+class WhatsappInboxConversation(models.Model):
+    """What attendants do from the inbox (take, transfer, link contacts), replies
+    from the chatter and Discuss, and live notifications."""
+
+    _inherit = "whatsapp.inbox.conversation"
+
+    # ------------------------------------------------------------
+    # Attendants' actions
+    # ------------------------------------------------------------
+
+    def action_take(self):
+        """Assign the conversations to me; an automation handling them stops."""
+        for conversation in self:
+            if conversation.state == "bot":
+                conversation.action_release_bot()
+            conversation.user_id = self.env.user
+            conversation._ensure_discuss_channel()
+            conversation.message_post(body=self.env._("Taken by %s.", self.env.user.name),
+                                      subtype_xmlid="mail.mt_note")
+        self._notify_refresh()
+        return True
+
+    def _transfer(self, user=None, department=None, note=None):
+        """Hand the conversations to ``user`` and/or ``department``; state unchanged.
+
+        The new agent is notified (Odoo inbox) and finds them under Mine.
+        """
+        if not user and not department:
+            raise UserError(self.env._("Choose an agent or a department."))
+        if user and not user.has_group("whatsapp_inbox.group_agent"):
+            raise UserError(self.env._("%s is not a WhatsApp agent.", user.name))
+        for conversation in self:
+            vals = {}
+            if department:
+                vals["department_id"] = department.id
+            if user:
+                vals["user_id"] = user.id
+            elif department and conversation.user_id not in department.member_ids:
+                vals["user_id"] = False
+            conversation.write(vals)
+            target = ", ".join(filter(None, [user.name if user else None,
+                                             department.name if department else None]))
+            body = Markup("<p>%s</p>") % self.env._("Transferred to %(target)s by %(agent)s.",
+                                                    target=target, agent=self.env.user.name)
+            if note:
+                body += plaintext2html(note)
+            conversation.with_context(whatsapp_inbox_no_send=True).message_post(
+                body=body, subtype_xmlid="mail.mt_note",
+                partner_ids=user.partner_id.ids if user else [])
+            if user:
+                conversation._ensure_discuss_channel()
+        self._auto_assign()
+        self._notify_refresh()
+        for conversation in self:
+            conversation._notify_agents(self.env._("Conversation transferred to you: %s",
+                                                   conversation.display_name))
+        return True
+
+    def action_open_transfer(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Transfer"),
+            "res_model": "whatsapp.inbox.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conversation_ids": self.ids},
+        }
+
+    def action_open_link_contact(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Link to a contact"),
+            "res_model": "whatsapp.inbox.link.contact",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conversation_id": self.id},
+        }
+
+    def action_register_contact(self):
+        """Create a contact from the conversation (profile name and number)."""
+        self.ensure_one()
+        partner = self.env["res.partner"].create({
+            "name": self.contact_name or self.phone or self.wa_id,
+            "mobile": self.phone or False,
+            "company_id": False,
+        })
+        self._link_partner(partner)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": partner.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _link_partner(self, partner, store_number=False):
+        """Link the conversation to ``partner``; optionally keep the number on it."""
+        self.ensure_one()
+        key = phone.match_key(self.phone) if self.phone else False
+        known = (partner.whatsapp_inbox_mobile_key, partner.whatsapp_inbox_phone_key)
+        if store_number and key and key not in known:
+            if not partner.mobile:
+                partner.mobile = self.phone
+            elif not partner.phone:
+                partner.phone = self.phone
+        partner_vals = {}
+        if self.lead_status_id and not partner.whatsapp_inbox_lead_status_id:
+            partner_vals["whatsapp_inbox_lead_status_id"] = self.lead_status_id.id
+        if self.origin_id and not partner.whatsapp_inbox_origin_id:
+            partner_vals["whatsapp_inbox_origin_id"] = self.origin_id.id
+        partner.write(partner_vals)
+        self.partner_id = partner
+        self.message_post(body=self.env._("Linked to contact %s.", partner.display_name),
+                          subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------
+    # Chatter and Discuss
+    # ------------------------------------------------------------
+
+    def _message_get_suggested_recipients(self):
+        # never suggest emailing the customer: they are answered on WhatsApp
+        return []
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """An agent's "Send message" in the chatter goes to the customer on WhatsApp."""
+        if self._is_agent_reply(kwargs):
+            return self._send_from_html(kwargs.get("body") or "",
+                                        kwargs.get("attachment_ids") or [])
+        return super().message_post(**kwargs)
+
+    def _is_agent_reply(self, post_values):
+        subtype_xmlid = post_values.get("subtype_xmlid")
+        subtype_id = post_values.get("subtype_id")
+        is_comment = subtype_xmlid == "mail.mt_comment" or (
+            subtype_id and subtype_id == self.env.ref("mail.mt_comment").id)
+        return (len(self) == 1 and is_comment and self.channel == "whatsapp"
+                and post_values.get("message_type", "notification") == "comment"
+                and not self.env.context.get("whatsapp_inbox_no_send")
+                and self.env.user._is_internal())
+
+    def _send_from_html(self, body, attachment_ids):
+        """Send an HTML body (chatter, Discuss) and its attachments; return the chatter line."""
+        self.ensure_one()
+        text = html2plaintext(body).strip() if body else ""
+        attachments = self.env["ir.attachment"].browse(attachment_ids)
+        message = self.env["whatsapp.inbox.message"]
+        for index, attachment in enumerate(attachments):
+            message = self._send_attachment(attachment, text if index == 0 else "")
+        if text and not attachments:
+            message = self._send_text(text)
+        if not message:
+            raise UserError(self.env._("Write a message first."))
+        return message.mail_message_id
+
+    def _ensure_discuss_channel(self):
+        """A private Discuss channel where the agent follows and answers the customer."""
+        for conversation in self.filtered("user_id"):
+            channel = conversation.discuss_channel_id
+            if not channel:
+                # sudo: discuss.channel - created for the assigned agent, who becomes member
+                channel = self.env["discuss.channel"].sudo().create({
+                    "name": f"WhatsApp · {conversation.display_name}",
+                    "channel_type": "group",
+                    "whatsapp_inbox_conversation_id": conversation.id,
+                })
+                conversation.discuss_channel_id = channel
+            members = channel.sudo().channel_member_ids
+            if conversation.user_id.partner_id not in members.partner_id:
+                channel.sudo()._add_members(users=conversation.user_id)
+            # the previous agents no longer follow the customer
+            members.filtered(lambda m, c=conversation: m.partner_id != c.user_id.partner_id
+                             ).sudo().unlink()
+
+    def _notify_inbound(self, messages):
+        """Live: refresh open views, mirror the messages into Discuss, toast the agents."""
+        self._notify_refresh()
+        for conversation in self:
+            batch = messages.filtered(lambda m, c=conversation: m.conversation_id == c)
+            if conversation.discuss_channel_id:
+                for message in batch:
+                    # sudo: discuss.channel - the webhook mirrors customer messages
+                    conversation.discuss_channel_id.sudo().with_context(
+                        whatsapp_inbox_no_send=True).message_post(
+                        body=message.mail_message_id.body, message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                        author_id=conversation.partner_id.id or False,
+                        email_from=conversation.name)
+            if conversation.state in ("waiting", "open", "error"):
+                conversation._notify_agents(self.env._("%(name)s: %(text)s", name=conversation.name,
+                                              text=batch[-1:]._preview()))
+
+    def _notify_refresh(self):
+        """Tell the inbox views of every agent that these conversations changed."""
+        group = self.env.ref("whatsapp_inbox.group_agent")
+        self.env["bus.bus"]._sendone(group, "whatsapp_inbox/refresh", {"ids": self.ids})
+
+    def _notify_agents(self, message):
+        """A toast for the assigned agent, or the department when unassigned."""
+        self.ensure_one()
+        for user in self.user_id or self.department_id.member_ids:
+            self._toast(user, message)
+
+    def _toast(self, user, message):
+        """A passing notification in ``user``'s web client."""
+        self.env["bus.bus"]._sendone(user.partner_id, "simple_notification", {
+            "title": self.env._("WhatsApp"), "message": message, "sticky": False,
+            "type": "info"})

@@ -1,0 +1,246 @@
+import json
+
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
+
+from .whatsapp_inbox_message import SEND_MEDIA_TYPES
+
+
+class WhatsappInboxConversation(models.Model):
+    """Writing to the customer: the 24-hour window, templates, consent, and the
+    next action of each failure in the Errors tab."""
+
+    _inherit = "whatsapp.inbox.conversation"
+
+    # ------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------
+
+    def _queue_outbound(self, vals, chatter_body, automated=False):
+        """Record an agent's message as ``queued`` and wake the sending cron.
+
+        The API is called after this transaction commits, by the cron: a slow or
+        failing Meta never blocks or rolls back the agent's work. ``automated``
+        messages (bot, automations) come from OdooBot and leave the state alone.
+        """
+        self.ensure_one()
+        if self.connection_id.token_state == "expired":
+            raise UserError(self.env._("The access token of %s expired: an administrator must "
+                              "renew it before messages can be sent.", self.connection_id.name))
+        now = fields.Datetime.now()
+        chatter = self.env["mail.message"].create({
+            "model": self._name,
+            "res_id": self.id,
+            "message_type": "comment",
+            "subtype_id": self.env.ref("mail.mt_note").id,
+            "body": chatter_body,
+            "author_id": (self.env.ref("base.partner_root") if automated
+                          else self.env.user.partner_id).id,
+            "attachment_ids": [fields.Command.set(vals.get("attachment_ids", []))],
+            "reply_to": False,
+        })
+        self.check_access("write")
+        # sudo: whatsapp.inbox.message - messages are written only by these checked helpers
+        message = self.env["whatsapp.inbox.message"].sudo().create({
+            "conversation_id": self.id,
+            "direction": "out",
+            "status": "queued",
+            "timestamp": now,
+            "author_id": False if automated else self.env.user.id,
+            "mail_message_id": chatter.id,
+            **{k: v for k, v in vals.items() if k != "attachment_ids"},
+            "attachment_ids": [fields.Command.set(vals.get("attachment_ids", []))],
+        })
+        if automated:
+            self.write({"last_outbound_at": now, "last_message_at": now})
+        else:
+            self._on_agent_reply(now)
+        self.last_message_preview = message._preview()
+        message = message.with_env(self.env)
+        self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_send")._trigger()
+        self._notify_refresh()
+        return message
+
+    def _check_window(self):
+        if not self.window_open:
+            raise UserError(self.env._(
+                "The 24-hour window of %s is closed (or the customer never wrote): "
+                "only an approved template can be sent.", self.display_name))
+
+    def _send_text(self, body, reply_to=None, automated=False):
+        """Queue free text; allowed only while the 24-hour window is open."""
+        self.ensure_one()
+        if not (body or "").strip():
+            raise UserError(self.env._("Write a message first."))
+        self._check_window()
+        return self._queue_outbound(
+            {"message_type": "text", "body": body, "reply_to_wamid": reply_to},
+            plaintext2html(body), automated=automated)
+
+    def _send_attachment(self, attachment, caption=""):
+        """Queue a file (uploaded to Meta when sent); window rule as for text."""
+        self.ensure_one()
+        self._check_window()
+        family = (attachment.mimetype or "").split("/")[0]
+        message_type = SEND_MEDIA_TYPES.get(family, "document")
+        body = Markup("<p><em>%s</em></p>") % attachment.name
+        if caption:
+            body += plaintext2html(caption)
+        return self._queue_outbound({"message_type": message_type, "body": caption,
+                                     "attachment_ids": attachment.ids}, body)
+
+    def _send_reaction(self, message, emoji):
+        """React to a customer's message (empty ``emoji`` removes the reaction)."""
+        self.ensure_one()
+        self._check_window()
+        return self._queue_outbound(
+            {"message_type": "reaction", "body": emoji, "reply_to_wamid": message.wamid},
+            Markup("<p>%s</p>") % (emoji or self.env._("(reaction removed)")))
+
+    def _send_template(self, template, values, automated=False):
+        """Queue an approved template; ``values`` is ``{number: text}``."""
+        self.ensure_one()
+        if template.status != "APPROVED" or template.connection_id != self.connection_id:
+            raise UserError(self.env._("Template %s is not approved for this number.",
+                              template.display_name))
+        if self.opted_out:
+            raise UserError(self.env._("%s asked not to receive templates: record their opt-in "
+                              "first.", self.display_name))
+        template._prepare_api_content(values)  # refuses missing variables now
+        params = json.dumps({str(k): v for k, v in values.items()})
+        return self._queue_outbound(
+            {"message_type": "template", "template_id": template.id, "template_params": params,
+             "body": template._render(values)},
+            Markup("<p><em>%s</em></p>") % template.display_name
+            + plaintext2html(template._render(values)), automated=automated)
+
+    def api_send_text(self, body):
+        """JSON-RPC entry point: queue ``body`` to each conversation (window rule
+        applies); return the ids of the queued ``whatsapp.inbox.message``."""
+        return [conversation._send_text(body).id for conversation in self]
+
+    def api_send_template(self, template_id, values):
+        """JSON-RPC entry point: queue template ``template_id`` with ``values``
+        (``{"1": "Ana", ...}``) to each conversation; return the message ids."""
+        template = self.env["whatsapp.inbox.template"].browse(template_id)
+        values = {int(number): text for number, text in (values or {}).items()}
+        return [conversation._send_template(template, values).id for conversation in self]
+
+    def action_mark_seen(self):
+        """The agent looked at the conversation: clear unread and send read receipts."""
+        for conversation in self:
+            last_inbound = conversation.wa_message_ids.filtered(
+                lambda m: m.direction == "in" and m.wamid)[-1:]
+            if last_inbound and not last_inbound.read_receipt:
+                # sudo: whatsapp.inbox.message - agents only flag the receipt to send
+                last_inbound.sudo().read_receipt = "to_send"
+                self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_read_receipts")._trigger()
+        self.filtered("unread").write({"unread": False})
+        return True
+
+    # ------------------------------------------------------------
+    # Consent
+    # ------------------------------------------------------------
+
+    def action_record_opt_in(self):
+        """The customer explicitly agreed again to receive templates."""
+        self.env["whatsapp.inbox.consent"].create([{
+            "conversation_id": conversation.id,
+            "status": "opt_in",
+            "source": "agent",
+        } for conversation in self])
+        return True
+
+    # ------------------------------------------------------------
+    # Errors tab: each failure's next action
+    # ------------------------------------------------------------
+
+    def action_open_composer(self, mode=None, template=None):
+        self.ensure_one()
+        context = {"default_conversation_id": self.id}
+        if mode:
+            context["default_mode"] = mode
+        if template:
+            context["default_template_id"] = template.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send WhatsApp"),
+            "res_model": "whatsapp.inbox.composer",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
+    def action_error_send_template(self):
+        """Window closed (131047): reopen it with an approved template, prefilled."""
+        self.ensure_one()
+        templates = self.env["whatsapp.inbox.template"].search([
+            ("connection_id", "=", self.connection_id.id), ("status", "=", "APPROVED")])
+        lang = (self.partner_id.lang or self.env.lang or "").split("_")[0]
+        template = templates.filtered(lambda t: t.language.split("_")[0] == lang)[:1] \
+            or templates[:1]
+        return self.action_open_composer("template", template)
+
+    def action_error_other_channel(self):
+        """Undeliverable on WhatsApp (131026): email the contact, or plan a call."""
+        self.ensure_one()
+        if self.partner_id.email:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "mail.compose.message",
+                "view_mode": "form",
+                "target": "new",
+                "context": {
+                    "default_model": self._name,
+                    "default_res_ids": self.ids,
+                    "default_partner_ids": self.partner_id.ids,
+                    "default_composition_mode": "comment",
+                    "default_subtype_xmlid": "mail.mt_comment",
+                    # an email, not a WhatsApp message (see message_post)
+                    "whatsapp_inbox_no_send": True,
+                },
+            }
+        self.activity_schedule(
+            "mail.mail_activity_data_call", user_id=(self.user_id or self.env.user).id,
+            summary=self.env._("Call %s: WhatsApp cannot deliver to this number",
+                               self.display_name),
+            note=self.phone or self.wa_id)
+        return True
+
+    def action_error_resync_templates(self):
+        """Template mismatch (132000/132001): resync, then name what is missing."""
+        self.ensure_one()
+        self.connection_id.action_sync_templates()
+        failed = self.last_failed_message_id
+        template = failed.template_id
+        if not template:
+            return True
+        if not template.active or template.status != "APPROVED":
+            self.error_reason = self.env._(
+                "Template %s no longer exists or is not approved at Meta.", template.display_name)
+            return True
+        sent = self.env["whatsapp.inbox.template"]._params_from_json(failed.template_params)
+        missing = [n for n in range(1, template.variable_count + 1) if not sent.get(n)]
+        if missing:
+            self.error_reason = self.env._(
+                "Template %(template)s now expects %(count)s variable(s): "
+                "%(missing)s was not filled.",
+                template=template.display_name, count=template.variable_count,
+                missing=", ".join(f"{{{{{n}}}}}" for n in missing))
+        return True
+
+    def action_resend_failed(self):
+        """Resend the message that failed, once its cause is fixed."""
+        self.ensure_one()
+        failed = self.last_failed_message_id
+        if failed.message_type != "template" and not self.window_open:
+            return self.action_error_send_template()
+        self.check_access("write")
+        # sudo: whatsapp.inbox.message - resending the conversation's own failed message
+        failed.sudo().action_resend()
+        self._write_transition({"state": "open" if self.first_response_at else "waiting",
+                    "error_reason": False, "last_failed_message_id": False})
+        return True

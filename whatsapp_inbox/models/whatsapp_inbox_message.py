@@ -35,6 +35,10 @@ TYPE_ICONS = {
     "location": "📍", "contacts": "👤", "order": "🛒", "reaction": "↩",
 }
 
+# How the thread shows each status: WhatsApp's ticks
+STATUS_TICKS = {"received": "", "queued": "🕓", "sent": "✓", "delivered": "✓✓",
+                "read": "✓✓", "failed": "⚠"}
+
 # A late callback must not move a message backwards: each status lists the
 # statuses it may replace. "failed" is final so its reason is kept.
 STATUS_REPLACES = {
@@ -149,6 +153,8 @@ class WhatsappInboxMessage(models.Model):
         copy=False,
     )
     failure_message = fields.Char(compute="_compute_failure_message")
+    ticks = fields.Char(compute="_compute_ticks", help="WhatsApp's delivery ticks.")
+    type_icon = fields.Char(compute="_compute_ticks")
     attempts = fields.Integer(copy=False, help="Sending or downloading attempts made.")
     next_attempt_at = fields.Datetime(copy=False, index="btree_not_null")
     media_state = fields.Selection(
@@ -163,6 +169,12 @@ class WhatsappInboxMessage(models.Model):
     _sql_constraints = [
         ("wamid_uniq", "unique(wamid)", "This WhatsApp message is already recorded."),
     ]
+
+    @api.depends("status", "message_type")
+    def _compute_ticks(self):
+        for message in self:
+            message.ticks = STATUS_TICKS[message.status]
+            message.type_icon = TYPE_ICONS.get(message.message_type, "")
 
     @api.depends("failure_type")
     def _compute_failure_message(self):

@@ -19,9 +19,10 @@ class TestStatuses(WhatsappInboxCase):
 
     def test_statuses_in_order(self):
         message = self.make_outbound(self.conversation, "wamid.OUT1", status="queued")
-        for state in ("sent", "delivered", "read"):
+        self.assertEqual(message.ticks, "🕓")
+        for state, ticks in (("sent", "✓"), ("delivered", "✓✓"), ("read", "✓✓")):
             self.apply(payloads.status("wamid.OUT1", state, WA))
-            self.assertEqual(message.status, state)
+            self.assertEqual((message.status, message.ticks), (state, ticks))
 
     def test_late_delivered_does_not_undo_read(self):
         message = self.make_outbound(self.conversation, "wamid.OUT2")

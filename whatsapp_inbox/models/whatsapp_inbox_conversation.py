@@ -88,6 +88,7 @@ class WhatsappInboxConversation(models.Model):
             ("error", "Error"),
         ],
         default="new", required=True, index=True, copy=False,
+        group_expand="_read_group_expand_states",
     )
     error_reason = fields.Text(copy=False, help="What Meta or the network answered.")
     error_type = fields.Selection(
@@ -154,6 +155,11 @@ class WhatsappInboxConversation(models.Model):
             conversation.lead_status_id = (
                 conversation.partner_id.whatsapp_inbox_lead_status_id
                 or conversation.lead_status_id)
+
+    @api.model
+    def _read_group_expand_states(self, states, domain):  # pylint: disable=unused-argument
+        """Every tab is a column of the All kanban, in the order of the tabs."""
+        return [state for state, _label in self._fields["state"].selection]
 
     @api.model
     def _read_group_expand_all(self, statuses, domain):  # pylint: disable=unused-argument

@@ -99,6 +99,12 @@ class TestInboxActions(WhatsappInboxCase):
         self.receive(payloads.text(WA, "more"))
         self.assertTrue(conversation.unread)
 
+    def test_all_tab_has_a_column_per_tab_in_order(self):
+        self.waiting()
+        groups = self.Conversation.read_group([], ["state"], ["state"])
+        self.assertEqual([g["state"] for g in groups],
+                         ["new", "waiting", "open", "bot", "done", "error"])
+
     def test_window_filter(self):
         open_one = self.waiting()
         closed = self.make_conversation("new")

@@ -271,8 +271,10 @@ def serve(pg, db, port, logfile=None):
         out = stack.enter_context(open(logfile, "w")) if logfile else None
         err = subprocess.STDOUT if out else None
         server = stack.enter_context(background(cmd, stdout=out, stderr=err))
+        # stdout muted: its "stopped" when we stop it would read as if the whole run stopped.
         router = stack.enter_context(background(
-            [sys.executable, __file__, "route", str(port), str(http_port), str(gevent_port)]))
+            [sys.executable, __file__, "route", str(port), str(http_port), str(gevent_port)],
+            stdout=subprocess.DEVNULL))
         # The gevent port answering too shows that the websocket process stays up.
         for url in (f"http://127.0.0.1:{port}", f"http://127.0.0.1:{gevent_port}"):
             wait_healthy(url, server, router)

@@ -71,8 +71,7 @@ def fill(odoo):
 
 
 def main():
-    odoo = Odoo(os.environ["ODOO_URL"], os.environ["ODOO_DB"],
-                os.environ.get("ODOO_LOGIN", "admin"), os.environ.get("ODOO_PASSWORD", "admin"))
+    odoo = Odoo.from_env()
     total = fill(odoo)
     print(f"{total} conversations")
     for tab, (domain, order) in TABS.items():

@@ -35,8 +35,7 @@ def wait_until(odoo, domain, count, limit=300):
 
 
 def main():
-    odoo = Odoo(os.environ["ODOO_URL"], os.environ["ODOO_DB"],
-                os.environ.get("ODOO_LOGIN", "admin"), os.environ.get("ODOO_PASSWORD", "admin"))
+    odoo = Odoo.from_env()
     odoo_pid = int(os.environ["ODOO_PID"])
     suffix = secrets.token_hex(4)
     account = {"token": f"token-{suffix}", "app_secret": f"secret-{suffix}",

@@ -84,8 +84,7 @@ def request_floor(odoo, connection, odoo_pid, count=200):
 
 
 def main():
-    odoo = Odoo(os.environ["ODOO_URL"], os.environ["ODOO_DB"],
-                os.environ.get("ODOO_LOGIN", "admin"), os.environ.get("ODOO_PASSWORD", "admin"))
+    odoo = Odoo.from_env()
     odoo_pid = int(os.environ["ODOO_PID"])
     suffix = secrets.token_hex(4)
     connection = {"name": f"Bench {suffix}", "phone_number_id": f"PNID-{suffix}",

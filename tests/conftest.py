@@ -26,6 +26,12 @@ class Odoo:
         self.uid = self._call("common", "login", db, login, password)
         assert self.uid, f"cannot log in to {db} as {login}"
 
+    @classmethod
+    def from_env(cls):
+        """The server the README's commands point at (ODOO_URL, ODOO_DB, ...)."""
+        return cls(os.environ["ODOO_URL"], os.environ["ODOO_DB"],
+                   os.environ.get("ODOO_LOGIN", "admin"), os.environ.get("ODOO_PASSWORD", "admin"))
+
     def _call(self, service, method, *args):
         response = self.session.post(f"{self.url}/jsonrpc", json={
             "jsonrpc": "2.0", "method": "call", "id": 1,
@@ -53,8 +59,7 @@ def odoo():
     missing = [name for name in ("ODOO_URL", "ODOO_DB") if not os.environ.get(name)]
     if missing:
         pytest.fail(f"set {', '.join(missing)} (the README's test command does it)")
-    return Odoo(os.environ["ODOO_URL"], os.environ["ODOO_DB"],
-                os.environ.get("ODOO_LOGIN", "admin"), os.environ.get("ODOO_PASSWORD", "admin"))
+    return Odoo.from_env()
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ class WhatsappInboxConversation(models.Model):
     partner_email = fields.Char(related="partner_id.email", string="Contact email")
     partner_phone = fields.Char(related="partner_id.phone", string="Contact phone")
     partner_mobile = fields.Char(related="partner_id.mobile", string="Contact mobile")
-    partner_address = fields.Char(compute="_compute_partner_address", string="Address")
+    partner_address = fields.Char(related="partner_id.contact_address", string="Address")
     wa_message_ids = fields.One2many(
         "whatsapp.inbox.message", "conversation_id", string="WhatsApp Messages"
     )
@@ -210,14 +210,6 @@ class WhatsappInboxConversation(models.Model):
         }
         for conversation in self:
             conversation.wait_thresholds = thresholds
-
-    @api.depends("partner_id")
-    def _compute_partner_address(self):
-        for conversation in self:
-            partner = conversation.partner_id
-            conversation.partner_address = partner and ", ".join(filter(None, [
-                partner.street, partner.street2, partner.city, partner.state_id.name,
-                partner.zip, partner.country_id.name]))
 
     @api.depends("last_inbound_at")
     def _compute_window_expires_at(self):
@@ -445,8 +437,14 @@ class WhatsappInboxConversation(models.Model):
         commit, and then read in a fresh snapshot what the previous holders
         committed. Always pair with :meth:`_unlock_customers` in a ``finally``.
         """
-        self.env.cr.execute(LOCK_CUSTOMERS, ([k[0] for k in keys], [k[1] for k in keys]))
+        self.env.cr.execute(LOCK_CUSTOMERS, self._lock_args(keys))
 
     @api.model
     def _unlock_customers(self, keys):
-        self.env.cr.execute(UNLOCK_CUSTOMERS, ([k[0] for k in keys], [k[1] for k in keys]))
+        self.env.cr.execute(UNLOCK_CUSTOMERS, self._lock_args(keys))
+
+    @api.model
+    def _lock_args(self, keys):
+        # a customer is locked under their match key, so a conversation we started
+        # as 5511988887777 and Meta's statuses for 551188887777 take the same lock
+        return ([k[0] for k in keys], [phone.match_key(k[1]) or k[1] for k in keys])

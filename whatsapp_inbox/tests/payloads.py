@@ -34,13 +34,11 @@ def text(wa_id, body="Hello", **kwargs):
     return inbound(wa_id, "text", {"body": body}, **kwargs)
 
 
-def contact(wa_id, name, user_id=None, username=None):
+def contact(wa_id, name, user_id=None):
     """One element of ``contacts``: the sender's profile."""
     result = {"profile": {"name": name}, "wa_id": wa_id}
     if user_id:
         result["user_id"] = user_id
-    if username:
-        result["profile"]["username"] = username
     return result
 
 

@@ -116,6 +116,13 @@ class TestHardening(WhatsappInboxSimulatorCase):
         self.assertEqual(started.state, "waiting")
         self.assertFalse(self.Conversation.search([("wa_id", "=", "551188887777")]))
 
+    def test_both_spellings_of_a_brazilian_mobile_take_one_lock(self):
+        _connection_ids, keys = self.Conversation._lock_args([
+            (self.connection.id, "5511988887777"), (self.connection.id, "551188887777"),
+            (self.connection.id, "BR.1502576394655843")])
+        self.assertEqual(keys[0], keys[1])
+        self.assertEqual(keys[2], "BR.1502576394655843")
+
     def test_resend_forgets_the_old_wamid(self):
         conversation = self.open_window()
         self.sim.fail(conversation.wa_id, 131009)

@@ -1,8 +1,9 @@
 /** @odoo-module **/
 
-import { Component, onWillDestroy, useState } from "@odoo/owl";
+import { Component } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { useNow } from "@whatsapp_inbox/core/use_now";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
 /**
@@ -14,9 +15,7 @@ export class CountdownField extends Component {
     static props = { ...standardFieldProps };
 
     setup() {
-        this.state = useState({ now: luxon.DateTime.now() });
-        const interval = setInterval(() => (this.state.now = luxon.DateTime.now()), 1000);
-        onWillDestroy(() => clearInterval(interval));
+        this.state = useNow(1000);
     }
 
     get remaining() {

@@ -1,7 +1,8 @@
 /** @odoo-module **/
 
-import { Component, onWillDestroy, useState } from "@odoo/owl";
+import { Component } from "@odoo/owl";
 import { registry } from "@web/core/registry";
+import { useNow } from "@whatsapp_inbox/core/use_now";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
 /**
@@ -13,9 +14,7 @@ export class WaitingField extends Component {
     static props = { ...standardFieldProps };
 
     setup() {
-        this.state = useState({ now: luxon.DateTime.now() });
-        const interval = setInterval(() => (this.state.now = luxon.DateTime.now()), 15000);
-        onWillDestroy(() => clearInterval(interval));
+        this.state = useNow(15000);
     }
 
     get minutes() {

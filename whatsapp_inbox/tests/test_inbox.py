@@ -1,3 +1,5 @@
+import json
+
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -118,6 +120,22 @@ class TestInboxActions(WhatsappInboxCase):
         conversation._link_partner(self.env["res.partner"].create(
             {"name": "Rita", "email": "rita@example.com"}))
         self.assertEqual(conversation._message_get_suggested_recipients(), [])
+
+    def toasted_partners(self):
+        self.env.cr.precommit.run()  # the bus writes its notifications at commit
+        toasts = self.env["bus.bus"].search([("message", "like", "simple_notification")])
+        return {json.loads(t.channel)[-1] for t in toasts}
+
+    def test_inbound_notifies_the_agent_or_else_the_department(self):
+        conversation = self.waiting()
+        conversation.write({"user_id": self.agent.id, "department_id": self.support.id})
+        self.env["bus.bus"].search([]).unlink()
+        self.receive(payloads.text(WA, "Alô?"))
+        self.assertEqual(self.toasted_partners(), {self.agent.partner_id.id})
+        conversation.user_id = False
+        self.env["bus.bus"].search([]).unlink()
+        self.receive(payloads.text(WA, "Alguém?"))
+        self.assertEqual(self.toasted_partners(), {self.agent_b.partner_id.id})
 
     def test_inbound_refreshes_views_through_the_bus(self):
         self.env["bus.bus"].search([]).unlink()

@@ -15,7 +15,8 @@
 Environment: ODOO_SRC (Odoo 18 source, default /opt/odoo); PGHOST, PGPORT, PGUSER (a server of
 your own); WAI_PG_PORT (port of the server tried on 127.0.0.1, default 5432; when none answers, a
 private one is started in .pgdata/ on 127.0.0.1:55432); WAI_ADDONS_DIR (the folder holding
-whatsapp_inbox, default this repository).
+whatsapp_inbox, default this repository); WAI_DEMO_DB, WAI_DEMO_PORT, WAI_SIM_PORT, WAI_BENCH_DB,
+WAI_BENCH_PORT (to run several demos or benches side by side).
 """
 
 import argparse
@@ -49,11 +50,13 @@ APT_PACKAGES = ["libldap2-dev", "libsasl2-dev", "chromium"]
 REQUIREMENTS = [ODOO_SRC / "requirements.txt", REPO / "requirements.txt",
                 REPO / "requirements-dev.txt"]
 CONSTRAINTS = REPO / "constraints.txt"
-DEMO_DB, DEMO_PORT = "whatsapp_inbox_demo", 8069
+DEMO_DB = os.environ.get("WAI_DEMO_DB", "whatsapp_inbox_demo")
+DEMO_PORT = int(os.environ.get("WAI_DEMO_PORT", 8069))
 # The demo connection of whatsapp_inbox/demo/ and the simulator that plays Meta for it.
-SIMULATOR_PORT = 8079
+SIMULATOR_PORT = int(os.environ.get("WAI_SIM_PORT", 8079))
 DEMO_ACCOUNT = "100000000000001:demo-access-token:demo-app-secret:200000000000001"
-BENCH_DB, BENCH_PORT = "wai_bench", 8070
+BENCH_DB = os.environ.get("WAI_BENCH_DB", "wai_bench")
+BENCH_PORT = int(os.environ.get("WAI_BENCH_PORT", 8070))
 
 # What Odoo's test log tells (odoo/tests/result.py, odoo/service/server.py).
 TEST_SUMMARY = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
@@ -439,6 +442,10 @@ def cmd_test(args):
 def cmd_demo(args):
     pg = setup()
     prepare(pg, DEMO_DB)
+    # the demo connection points at the simulator's default port: follow WAI_SIM_PORT
+    pg.psql("UPDATE whatsapp_inbox_connection SET api_base_url = "
+            f"'http://127.0.0.1:{SIMULATOR_PORT}/v23.0' WHERE api_base_url LIKE "
+            "'http://127.0.0.1:%/v23.0'", db=DEMO_DB)
     url = f"http://localhost:{DEMO_PORT}"
     with contextlib.ExitStack() as stack:
         server = stack.enter_context(serve(pg, DEMO_DB, DEMO_PORT))

@@ -212,9 +212,10 @@ def ensure_venv():
             subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
         say("installing Odoo's Python requirements and ours into .venv (1 to 2 minutes the "
             "first time, less with pip's cache)")
-        # PIP_CONSTRAINT (unlike -c) also reaches pip's isolated build environments.
+        # PIP_CONSTRAINT (unlike -c) also reaches pip's isolated build environments; -qq: errors
+        # only (this machine's pip configuration warns about every package)
         subprocess.run(
-            [PY, "-m", "pip", "install", "-q",
+            [PY, "-m", "pip", "install", "-qq",
              *(arg for path in files[:-1] for arg in ("-r", path))],
             check=True,
             env=dict(os.environ, PIP_CONSTRAINT=str(CONSTRAINTS)),

@@ -677,8 +677,11 @@ def main():
     args = parser.parse_args()
     handlers = {"setup": cmd_setup, "test": cmd_test, "demo": cmd_demo, "lint": cmd_lint,
                 "bench": cmd_bench, "route": cmd_route}
-    # a SIGTERM (kill, CI's timeout) stops the servers and drops the test database like Ctrl-C
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # a SIGTERM (kill, CI's timeout) stops the servers and drops the test database like Ctrl-C;
+    # SIGINT too when started in the background, where the shell makes it ignored: ignored, it
+    # would stay ignored in every program started from here (tests/ interrupt the simulator)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.default_int_handler)
     try:
         return handlers[args.command](args)
     except (Failure, subprocess.CalledProcessError) as error:

@@ -9,19 +9,26 @@
                               tests, [--db NAME] reuses (or creates) NAME and keeps it,
                               [--keep-db] keeps the fresh database
     python3 devctl.py demo    database whatsapp_inbox_demo with demo data, served on :8069
-    python3 devctl.py lint    ruff on the repository, pylint-odoo on the addon
+    python3 devctl.py lint    the checks of .pre-commit-config.yaml on every file (ruff,
+                              pylint-odoo, XML, manifest and translation checks)
     python3 devctl.py bench   bench/*.py (or the scripts given) against wai_bench served on :8070
 
-Environment: ODOO_SRC (Odoo 18 source, default /opt/odoo); PGHOST, PGPORT, PGUSER (a server of
-your own); WAI_PG_PORT (port of the server tried on 127.0.0.1, default 5432; when none answers, a
-private one is started in .pgdata/ on 127.0.0.1:55432); WAI_ADDONS_DIR (the folder holding
-whatsapp_inbox, default this repository); WAI_DEMO_DB, WAI_DEMO_PORT, WAI_SIM_PORT, WAI_BENCH_DB,
-WAI_BENCH_PORT (to run several demos or benches side by side).
+Odoo 18 source: ODOO_SRC when set (an empty or missing folder gets a clone); else the clone
+cached in ~/.cache/whatsapp_inbox/odoo-18.0, else /opt/odoo; else devctl.py makes that cached
+clone: a shallow clone of ODOO_GIT_URL (default Odoo's public repository) at ODOO_GIT_BRANCH
+(default 18.0). Setting ODOO_GIT_URL means "Odoo from there": /opt/odoo is then not looked at.
+
+Environment: PGHOST, PGPORT, PGUSER (a server of your own); WAI_PG_PORT (port of the server tried on
+127.0.0.1, default 5432; when none answers, a private one is started in .pgdata/ on
+127.0.0.1:55432); WAI_ADDONS_DIR (the folder holding whatsapp_inbox, default this repository);
+WAI_DEMO_DB, WAI_DEMO_PORT, WAI_SIM_PORT, WAI_BENCH_DB, WAI_BENCH_PORT (to run several demos or
+benches side by side).
 """
 
 import argparse
 import asyncio
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -37,8 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo"))
-ODOO_BIN = ODOO_SRC / "odoo-bin"
+ODOO_GIT_URL = "https://github.com/odoo/odoo.git"  # ODOO_GIT_URL's default
+# An Odoo 18 tree installed by hand (this project's machines have one there).
+ODOO_INSTALLED = Path("/opt/odoo")
 ADDONS_DIR = Path(os.environ.get("WAI_ADDONS_DIR", REPO)).resolve()
 ADDON = "whatsapp_inbox"
 VENV = REPO / ".venv"
@@ -47,8 +55,7 @@ LOGS = REPO / "logs"
 PGDATA = REPO / ".pgdata"
 PRIVATE_PG_PORT = "55432"
 APT_PACKAGES = ["libldap2-dev", "libsasl2-dev", "chromium"]
-REQUIREMENTS = [ODOO_SRC / "requirements.txt", REPO / "requirements.txt",
-                REPO / "requirements-dev.txt"]
+REQUIREMENTS = [REPO / "requirements.txt", REPO / "requirements-dev.txt"]
 CONSTRAINTS = REPO / "constraints.txt"
 DEMO_DB = os.environ.get("WAI_DEMO_DB", "whatsapp_inbox_demo")
 DEMO_PORT = int(os.environ.get("WAI_DEMO_PORT", 8069))
@@ -76,12 +83,13 @@ def say(message):
 
 def setup():
     """Make everything the other commands need; return the PostgreSQL server to use."""
+    odoo_src()
     ensure_apt(APT_PACKAGES)
     ensure_venv()
     return ensure_postgres()
 
 
-def ensure_apt(packages):
+def ensure_apt(packages, purpose="Debian packages (1 to 3 minutes the first time)"):
     missing = [
         package
         for package in packages
@@ -93,30 +101,131 @@ def ensure_apt(packages):
         return
     if os.geteuid() != 0:
         raise Failure(f"Missing Debian packages: sudo apt-get install -y {' '.join(missing)}")
-    say(f"installing Debian packages: {' '.join(missing)}")
+    say(f"installing {purpose}: {' '.join(missing)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
     subprocess.run(["apt-get", "install", "-y", "-q", *missing], check=True, env=env)
 
 
+# ---------------------------------------------------------------------------- Odoo 18 source
+
+
+def is_odoo18(src):
+    """Whether src is an Odoo 18.0 source tree (the folder holding odoo-bin)."""
+    release = src / "odoo" / "release.py"
+    return ((src / "odoo-bin").is_file() and release.is_file()
+            and re.search(r"^version_info = \(18, 0,", release.read_text(), re.MULTILINE)
+            is not None)
+
+
+def odoo_addons_paths(src):
+    """Odoo's own addons folders in src, the one holding web (and mail...) first.
+
+    A git checkout of odoo/odoo keeps base in odoo/addons/ and the other addons in addons/; a
+    packaged or nightly tree keeps them all in odoo/addons/, sometimes beside a stale addons/ of
+    an older build, which is left out.
+    """
+    packaged, checkout = src / "odoo" / "addons", src / "addons"
+    if (packaged / "web" / "__manifest__.py").is_file():
+        return [packaged]
+    if (checkout / "web" / "__manifest__.py").is_file():
+        return [checkout, packaged]
+    raise Failure(f"no web addon in {packaged} nor in {checkout}: {src} is not a whole Odoo tree")
+
+
+def odoo_cache():
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "whatsapp_inbox" / "odoo-18.0"
+
+
+@functools.cache
+def odoo_src():
+    """The Odoo 18 source tree to use (see the module docstring), cloned first if need be."""
+    if os.environ.get("ODOO_SRC"):
+        src = Path(os.environ["ODOO_SRC"]).expanduser().resolve()
+        if is_odoo18(src):
+            return src
+        if src.is_dir() and any(src.iterdir()):
+            raise Failure(f"ODOO_SRC={src} is not an Odoo 18.0 source tree (odoo-bin and "
+                          "odoo/release.py of 18.0): point it at one, or at an empty folder "
+                          "to clone Odoo 18 there")
+        clone_odoo(src)
+        return src
+    cache = odoo_cache()
+    candidates = [cache] if os.environ.get("ODOO_GIT_URL") else [cache, ODOO_INSTALLED]
+    found = next(filter(is_odoo18, candidates), None)
+    if found:
+        return found
+    clone_odoo(cache)
+    return cache
+
+
+def clone_odoo(dest):
+    """Shallow clone of ODOO_GIT_URL at ODOO_GIT_BRANCH into dest, which appears only when whole."""
+    if not shutil.which("git"):
+        ensure_apt(["git"], "git, to clone Odoo")
+    source = url = os.environ.get("ODOO_GIT_URL") or ODOO_GIT_URL
+    branch = os.environ.get("ODOO_GIT_BRANCH") or "18.0"
+    if Path(url).is_dir():
+        url = Path(url).resolve().as_uri()  # a plain local path would ignore --depth
+    say(f"no Odoo 18 source found: cloning {source} (branch {branch}, last "
+        f"commit only) into {dest}. About 400 MB: several minutes over the network, under a "
+        "minute from a local copy. Done once.")
+    partial = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    # a stalled transfer (under 1 kB/s for a minute) fails instead of hanging
+    cloned = subprocess.run(
+        ["git", "-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=60", "clone",
+         "--depth=1", "--single-branch", f"--branch={branch}", "--progress", url, partial]
+    )
+    if cloned.returncode:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise Failure(f"could not clone Odoo from {source} (branch {branch}): the "
+                      "network refused it or the address is wrong (git's message is above). Set "
+                      "ODOO_GIT_URL to a reachable copy of Odoo's repository (a local path "
+                      "works), or ODOO_SRC to an Odoo 18 source tree.")
+    if not is_odoo18(partial):
+        shutil.rmtree(partial, ignore_errors=True)
+        raise Failure(f"branch {branch} of {source} is not Odoo 18.0: set ODOO_GIT_BRANCH")
+    if dest.is_dir():
+        dest.rmdir()  # empty (odoo_src checked)
+    partial.rename(dest)
+    say(f"Odoo 18 is in {dest}")
+
+
+def odoo_bin():
+    return odoo_src() / "odoo-bin"
+
+
+# -------------------------------------------------------------------------- venv and PostgreSQL
+
+
 def ensure_venv():
     """(Re)install the requirements into .venv when they changed since the last install."""
-    files = [*REQUIREMENTS, CONSTRAINTS]
+    files = [odoo_src() / "requirements.txt", *REQUIREMENTS, CONSTRAINTS]
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
     stamp = VENV / "devctl-requirements.sha256"
-    if stamp.is_file() and stamp.read_text() == digest:
-        return
-    if not PY.exists():
-        say("creating .venv")
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    say("installing Python requirements into .venv (about a minute the first time)")
-    # PIP_CONSTRAINT (unlike -c) also reaches pip's isolated build environments.
-    subprocess.run(
-        [PY, "-m", "pip", "install", "-q", *(arg for path in REQUIREMENTS for arg in ("-r", path))],
-        check=True,
-        env=dict(os.environ, PIP_CONSTRAINT=str(CONSTRAINTS)),
-    )
-    stamp.write_text(digest)
+    if not (stamp.is_file() and stamp.read_text() == digest):
+        if not PY.exists():
+            say("creating the virtualenv .venv")
+            subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+        say("installing Odoo's Python requirements and ours into .venv (1 to 2 minutes the "
+            "first time, less with pip's cache)")
+        # PIP_CONSTRAINT (unlike -c) also reaches pip's isolated build environments; -qq: errors
+        # only (this machine's pip configuration warns about every package)
+        subprocess.run(
+            [PY, "-m", "pip", "install", "-qq",
+             *(arg for path in files[:-1] for arg in ("-r", path))],
+            check=True,
+            env=dict(os.environ, PIP_CONSTRAINT=str(CONSTRAINTS)),
+        )
+        stamp.write_text(digest)
+    # Odoo importable in .venv, as tools that read the addon (pylint-odoo, the wheel check) need
+    site = next((VENV / "lib").glob("python3*/site-packages"))
+    pth = site / "devctl-odoo-src.pth"
+    if not pth.is_file() or pth.read_text() != f"{odoo_src()}\n":
+        pth.write_text(f"{odoo_src()}\n")
 
 
 @dataclass
@@ -211,8 +320,12 @@ def cmd_setup(args):
 
 def odoo(pg, db, *args):
     """Command line of odoo-bin on database db, with our addons and PostgreSQL server."""
-    return [PY, ODOO_BIN, f"--addons-path={ODOO_SRC / 'odoo' / 'addons'},{ADDONS_DIR}",
-            *pg.odoo_args(), f"--database={db}", *args]
+    return [PY, odoo_bin(), f"--addons-path={addons_path()}", *pg.odoo_args(), f"--database={db}",
+            *args]
+
+
+def addons_path():
+    return ",".join(map(str, [*odoo_addons_paths(odoo_src()), ADDONS_DIR]))
 
 
 def install_flag(pg, db):
@@ -221,21 +334,43 @@ def install_flag(pg, db):
     return "-u" if state == "installed" else "-i"
 
 
+def addon_digest():
+    """Digest of the addon's files and of the Odoo tree used: what an update would load."""
+    digest = hashlib.sha256(str(odoo_src()).encode())
+    for path in sorted((ADDONS_DIR / ADDON).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"{path.relative_to(ADDONS_DIR)}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def prepare(pg, db):
-    """Install the addon with demo data into db (created if missing), or update it there."""
-    say(f"installing or updating {ADDON} in database {db}")
-    code = subprocess.run(odoo(pg, db, install_flag(pg, db), ADDON, "--stop-after-init")).returncode
+    """Install the addon with demo data into db (created if missing), or update it there when
+    its files changed since; return whether Odoo had anything to do."""
+    flag, digest = install_flag(pg, db), addon_digest()
+    stamp = LOGS / f"{db}.installed.sha256"
+    if flag == "-u" and stamp.is_file() and stamp.read_text() == digest:
+        return False
+    if flag == "-i":
+        say(f"creating database {db} with {ADDON} and its demo data (about a minute)")
+    else:
+        say(f"updating {ADDON} in database {db}: its files changed (15 to 30 s)")
+    code = subprocess.run(odoo(pg, db, flag, ADDON, "--stop-after-init",
+                               "--log-level=warn")).returncode
     if code:
         raise Failure(f"Odoo could not install {ADDON} in {db} (exit code {code})")
+    LOGS.mkdir(exist_ok=True)
+    stamp.write_text(digest)
+    return True
 
 
 def drop(pg, db):
     if pg.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1":
         say(f"dropping database {db} and its filestore")
-        dropped = subprocess.run([PY, ODOO_BIN, "db", *pg.odoo_args(), "drop", db],
+        dropped = subprocess.run([PY, odoo_bin(), "db", *pg.odoo_args(), "drop", db],
                                  capture_output=True, text=True)
         if dropped.returncode:
             say(f"could not drop database {db}: {dropped.stderr.strip()}")
+    (LOGS / f"{db}.installed.sha256").unlink(missing_ok=True)
 
 
 def free_port():
@@ -327,7 +462,7 @@ def cmd_route(args):
 def client_env(pg, db, url, server):
     """What scripts talking to a served database are told (tests/, bench/)."""
     return dict(os.environ, **pg.env(), ODOO_URL=url, ODOO_DB=db, ODOO_LOGIN="admin",
-                ODOO_PASSWORD="admin", ODOO_PID=str(server.pid), ODOO_SRC=str(ODOO_SRC),
+                ODOO_PASSWORD="admin", ODOO_PID=str(server.pid), ODOO_SRC=str(odoo_src()),
                 WAI_REPO=str(REPO))
 
 
@@ -357,7 +492,10 @@ def odoo_tests(pg, db, tags, report):
     cmd = odoo(pg, db, install_flag(pg, db), ADDON, "--test-enable", f"--test-tags={tags}",
                "--stop-after-init", "--without-demo=all", "--log-level=test",
                f"--http-port={free_port()}")
-    say(f"Odoo tests of {ADDON} on database {db} (log: {logfile})")
+    fresh = cmd[cmd.index(ADDON) - 1] == "-i"
+    say(f"Odoo tests of {ADDON} on database {db} (log: {logfile})"
+        + (": first Odoo installs the modules (about a minute) and, before the first browser "
+           "test, builds the asset bundles (about a minute)" if fresh else ""))
     lines = []
     with open(logfile, "w", encoding="utf-8") as log, background(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", errors="replace"
@@ -389,6 +527,26 @@ def odoo_tests(pg, db, tags, report):
     return summary is not None
 
 
+def pytest(paths, junit, report, **run):
+    """Run pytest on paths and count its tests into report."""
+    junit.unlink(missing_ok=True)
+    code = subprocess.run([PY, "-m", "pytest", *paths, f"--junitxml={junit}"], cwd=REPO,
+                          **run).returncode
+    if junit.is_file():
+        for suite in ET.parse(junit).getroot().iter("testsuite"):
+            bad = int(suite.get("failures")) + int(suite.get("errors"))
+            report.passed += int(suite.get("tests")) - bad - int(suite.get("skipped"))
+            report.failed += bad
+    if code:
+        report.problems.append(f"pytest {' '.join(map(str, paths))} exited with code {code}")
+
+
+def repository_tests(report):
+    """The tests of the tooling in .ci/tests: devctl's Odoo paths, the wheel (seconds)."""
+    say("tests of devctl.py and of the packaging (.ci/tests)")
+    pytest([REPO / ".ci" / "tests"], LOGS / "ci-tests-pytest.xml", report)
+
+
 def black_box_tests(pg, db, report):
     """pytest tests/ against db served like in production (2 workers)."""
     tests = REPO / "tests"
@@ -397,19 +555,11 @@ def black_box_tests(pg, db, report):
         return
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    junit, server_log = LOGS / f"{db}-pytest.xml", LOGS / f"{db}-server.log"
-    junit.unlink(missing_ok=True)
+    server_log = LOGS / f"{db}-server.log"
     say(f"black-box tests against {url} (server log: {server_log})")
     with serve(pg, db, port, server_log) as server:
-        code = subprocess.run([PY, "-m", "pytest", tests, f"--junitxml={junit}"],
-                              cwd=REPO, env=client_env(pg, db, url, server)).returncode
-    if junit.is_file():
-        for suite in ET.parse(junit).getroot().iter("testsuite"):
-            bad = int(suite.get("failures")) + int(suite.get("errors"))
-            report.passed += int(suite.get("tests")) - bad - int(suite.get("skipped"))
-            report.failed += bad
-    if code:
-        report.problems.append(f"pytest exited with code {code}")
+        pytest([tests], LOGS / f"{db}-pytest.xml", report,
+               env=client_env(pg, db, url, server))
 
 
 def cmd_test(args):
@@ -419,6 +569,8 @@ def cmd_test(args):
     try:
         pg = setup()
         LOGS.mkdir(exist_ok=True)
+        if not args.tags:
+            repository_tests(report)
         loaded = odoo_tests(pg, db, args.tags or f"/{ADDON}", report)
         if args.tags:
             say("--tags given: black-box tests not run")
@@ -441,14 +593,19 @@ def cmd_test(args):
 
 def cmd_demo(args):
     pg = setup()
-    prepare(pg, DEMO_DB)
+    changed = prepare(pg, DEMO_DB)
     # the demo connection points at the simulator's default port: follow WAI_SIM_PORT
     pg.psql("UPDATE whatsapp_inbox_connection SET api_base_url = "
             f"'http://127.0.0.1:{SIMULATOR_PORT}/v23.0' WHERE api_base_url LIKE "
             "'http://127.0.0.1:%/v23.0'", db=DEMO_DB)
-    url = f"http://localhost:{DEMO_PORT}"
+    logins = [f"{login} / {login}" for login in pg.psql(
+        "SELECT login FROM res_users WHERE active AND login IN ('admin', 'agent', 'supervisor') "
+        "ORDER BY id", db=DEMO_DB).split()]
+    LOGS.mkdir(exist_ok=True)
+    log = LOGS / f"{DEMO_DB}-server.log"
+    say(f"starting Odoo (2 workers) on {DEMO_DB}")
     with contextlib.ExitStack() as stack:
-        server = stack.enter_context(serve(pg, DEMO_DB, DEMO_PORT))
+        server = stack.enter_context(serve(pg, DEMO_DB, DEMO_PORT, log))
         # The local Cloud API simulator plays Meta for the demo connection (demo data):
         # it answers the sends, posts signed status webhooks back, and a few customers
         # write now and then.
@@ -456,9 +613,14 @@ def cmd_demo(args):
             PY, REPO / ADDON / "tests" / "simulator.py", f"--port={SIMULATOR_PORT}",
             f"--callback=http://127.0.0.1:{DEMO_PORT}/whatsapp_inbox/webhook",
             f"--account={DEMO_ACCOUNT}", "--chatter=45",
-        ]))
-        say(f"WhatsApp Cloud API simulator on http://127.0.0.1:{SIMULATOR_PORT}")
-        say(f"serving {url} : log in as admin / admin. Ctrl-C stops it.")
+        ], stdout=subprocess.DEVNULL))
+        say(f"the demo is served on http://localhost:{DEMO_PORT}")
+        say(f"  log in as {', '.join(logins)}")
+        if changed:
+            say("  the first page takes about 30 s: Odoo builds its asset bundles once")
+        say(f"  Odoo's log: {log.relative_to(REPO)}; Meta is played by the simulator on "
+            f"http://127.0.0.1:{SIMULATOR_PORT}")
+        say(f"  Ctrl-C here (or kill {os.getpid()}) stops Odoo and the simulator")
         return server.wait()
 
 
@@ -487,16 +649,13 @@ def cmd_bench(args):
 
 
 def cmd_lint(args):
+    """The hooks of .pre-commit-config.yaml on every file of the repository (new ones too)."""
     setup()
-    ruff = subprocess.run([VENV / "bin" / "ruff", "check", "."], cwd=REPO).returncode
-    addon = ADDONS_DIR / ADDON
-    if not addon.is_dir():
-        say(f"FAILED: no addon at {addon}")
-        return 1
-    # pylint needs to import odoo itself, which is not installed in the venv.
-    pylint = subprocess.run([PY, "-m", "pylint", f"--rcfile={REPO / '.pylintrc'}", addon],
-                            cwd=REPO, env=dict(os.environ, PYTHONPATH=str(ODOO_SRC))).returncode
-    return 1 if ruff or pylint else 0
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=REPO, capture_output=True, text=True, check=True).stdout
+    files = [name for name in listed.split("\0") if name and (REPO / name).is_file()]
+    return subprocess.run([VENV / "bin" / "pre-commit", "run", "--files", *files],
+                          cwd=REPO).returncode
 
 
 def main():
@@ -509,21 +668,20 @@ def main():
     test.add_argument("--db", help="database to reuse (or create) and keep: -u instead of -i")
     test.add_argument("--keep-db", action="store_true", help="keep the fresh test database")
     commands.add_parser("demo", help=f"serve {DEMO_DB} with demo data on :{DEMO_PORT}")
-    commands.add_parser("lint", help="ruff and pylint-odoo")
+    commands.add_parser("lint", help="the checks of .pre-commit-config.yaml on every file")
     bench = commands.add_parser("bench", help=f"bench scripts against {BENCH_DB} on :{BENCH_PORT}")
     bench.add_argument("scripts", nargs="*", type=Path, help="default: bench/*.py")
     route = commands.add_parser("route", help="(used by the others) route a port to Odoo's")
     for name in ("port", "http_port", "gevent_port"):
         route.add_argument(name, type=int)
     args = parser.parse_args()
-    if not ODOO_BIN.is_file():
-        print(f"devctl: no Odoo 18 source at {ODOO_SRC} ({ODOO_BIN} is missing): "
-              "export ODOO_SRC=/path/to/odoo-18-source and run again.", file=sys.stderr)
-        return 2
     handlers = {"setup": cmd_setup, "test": cmd_test, "demo": cmd_demo, "lint": cmd_lint,
                 "bench": cmd_bench, "route": cmd_route}
-    # a SIGTERM (kill, CI's timeout) stops the servers and drops the test database like Ctrl-C
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # a SIGTERM (kill, CI's timeout) stops the servers and drops the test database like Ctrl-C;
+    # SIGINT too when started in the background, where the shell makes it ignored: ignored, it
+    # would stay ignored in every program started from here (tests/ interrupt the simulator)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.default_int_handler)
     try:
         return handlers[args.command](args)
     except (Failure, subprocess.CalledProcessError) as error:

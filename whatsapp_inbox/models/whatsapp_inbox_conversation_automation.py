@@ -125,10 +125,8 @@ class WhatsappInboxConversation(models.Model):
             agent = conversation.department_id._next_agent()
             if agent:
                 conversation.user_id = agent
-                conversation._ensure_discuss_channel()
-                conversation.message_post(
-                    body=self.env._("Assigned to %s (round-robin).", agent.name),
-                    subtype_xmlid="mail.mt_note")
+                conversation._message_log(
+                    body=self.env._("Assigned to %s (round-robin).", agent.name))
                 conversation._toast(agent, self.env._("New conversation for you: %s",
                                                       conversation.display_name))
 
@@ -145,7 +143,6 @@ class WhatsappInboxConversation(models.Model):
             ("last_message_at", "<", fields.Datetime.now() - timedelta(hours=hours)),
         ], limit=1000)
         for conversation in idle:
-            conversation.with_context(whatsapp_inbox_no_send=True).message_post(
-                body=self.env._("Finalized automatically after %s hours without messages.",
-                                hours), subtype_xmlid="mail.mt_note")
+            conversation._message_log(body=self.env._(
+                "Finalized automatically after %s hours without messages.", hours))
         idle.action_finalize()

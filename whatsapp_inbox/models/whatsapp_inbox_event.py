@@ -1,21 +1,34 @@
-import json
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta
+
+from psycopg2.extensions import TransactionRollbackError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import webhook
+from ..tools.locks import customer_locks
+
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+BATCH_SIZE = 100  # deliveries per transaction
+DRAIN_SECONDS = 50  # a cron run then leaves the rest to its next run, at once
+# Another transaction wrote the same rows (serialization failure, deadlock): the batch is
+# run again, in a fresh transaction.
+CONCURRENCY_RETRIES = 3
+PROBLEMS_SHOWN = 50
 
 
 class WhatsappInboxEvent(models.Model):
     """Journal of verified webhook deliveries.
 
-    A delivery is journaled and committed before Meta gets its 200, so nothing
-    acknowledged can be lost; processing failures stay here to be retried.
+    The webhook journals a delivery (one insert) and answers Meta once it is committed;
+    the processing cron, triggered at once, applies the pending deliveries in batches. After
+    the 200 a delivery ends ``done``, or ``failed`` with an error that names every item it
+    could not store (the other items are stored); failed ones are retried and can be replayed.
     """
 
     _name = "whatsapp.inbox.event"
@@ -38,186 +51,198 @@ class WhatsappInboxEvent(models.Model):
     processed_at = fields.Datetime(readonly=True)
 
     @api.model
-    def _journal(self, body, connections):
-        """Record a delivery whose signature ``connections`` verified."""
-        return self.create({
-            "body": body.decode("utf-8", errors="replace"),
-            "connection_ids": [fields.Command.set(connections.ids)],
+    def _journal(self, text, connection_ids):
+        """Record a delivery whose signature the connections ``connection_ids`` verified,
+        and wake the processing cron (it runs once this transaction commits)."""
+        event = self.create({
+            "body": text,
+            "connection_ids": [fields.Command.set(connection_ids)],
         })
+        self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
+        return event
 
     # ------------------------------------------------------------
     # Processing
     # ------------------------------------------------------------
 
-    def _changes_by_connection(self):
-        """Group the delivery's ``messages`` changes by verified connection.
+    @api.model
+    def _cron_process(self):
+        """Apply the pending deliveries, in batches, until none is left.
 
-        Shape::
-
-            {"object": "whatsapp_business_account", "entry": [{"id": "<WABA id>",
-              "changes": [{"field": "messages", "value": {
-                "metadata": {"phone_number_id": "...", "display_phone_number": "..."},
-                "contacts": [...], "messages": [...], "statuses": [...]}}]}]}
-
-        Template status updates (field ``message_template_status_update``) come
-        per WABA and are grouped under ``templates``.
-
-        :return: ``{connection: {"contacts": [], "messages": [], "statuses": [],
-            "templates": []}}``
+        Each delivery triggers this cron, and Odoo's cron workers wake up on triggers: a
+        message is stored within a second on an idle server, and under load one run drains
+        many deliveries per batch. Its interval only catches deliveries a killed worker
+        left pending.
         """
-        self.ensure_one()
-        return self._group_changes(self.body, self.connection_ids)
+        self.env["whatsapp.inbox.message.status"]._adopt()
+        # commit: statuses held for a wamid are applied independently of the batches
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._process_pending(auto_commit=True)
 
     @api.model
-    def _group_changes(self, body, connections):
-        """See :meth:`_changes_by_connection`, for a raw ``body`` (str) verified by
-        ``connections``."""
-        # PostgreSQL text cannot hold NUL characters: drop them rather than fail forever
-        payload = json.loads(body.replace("\\u0000", ""))
-        by_phone_number_id = {c.phone_number_id: c for c in connections}
-        by_waba_id = defaultdict(list)
-        for connection in connections.filtered("waba_id"):
-            by_waba_id[connection.waba_id].append(connection)
-        grouped = defaultdict(
-            lambda: {"contacts": [], "messages": [], "statuses": [], "templates": []})
-        entries = payload.get("entry") if isinstance(payload, dict) else None
-        for entry in entries if isinstance(entries, list) else []:
-            changes = entry.get("changes") if isinstance(entry, dict) else None
-            for change in changes if isinstance(changes, list) else []:
-                if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
-                    _logger.warning("WhatsApp event: malformed change skipped")
-                    continue
-                if change.get("field") == "message_template_status_update":
-                    # every number of the WABA has its copy of the templates
-                    for connection in by_waba_id.get(str(entry.get("id")), []):
-                        grouped[connection]["templates"].append(change["value"])
-                    continue
-                if change.get("field") != "messages":
-                    _logger.info("WhatsApp event: field %r not handled", change.get("field"))
-                    continue
-                value = change["value"]
-                metadata = value.get("metadata")
-                phone_number_id = metadata.get("phone_number_id") if isinstance(
-                    metadata, dict) else None
-                connection = by_phone_number_id.get(phone_number_id)
-                if not connection:
-                    _logger.warning("WhatsApp event: phone_number_id %r is not a verified "
-                                    "connection, change skipped", phone_number_id)
-                    continue
-                for key in ("contacts", "messages", "statuses"):
-                    if isinstance(value.get(key), list):
-                        grouped[connection][key] += value[key]
-        return grouped
-
-    def _customer_keys(self, grouped):
-        """``(connection id, customer)`` pairs the changes touch, to lock them."""
-        keys = set()
-        for connection, value in grouped.items():
-            for message in value["messages"]:
-                if isinstance(message, dict):
-                    customer = message.get("from") or message.get("from_user_id")
-                    keys.add((connection.id, str(customer)))
-            for status in value["statuses"]:
-                if isinstance(status, dict):
-                    keys.add((connection.id, str(status.get("recipient_id")
-                                                 or status.get("recipient_user_id"))))
-        return sorted(keys)
+    def _process_pending(self, auto_commit=False):
+        deadline = time.monotonic() + DRAIN_SECONDS
+        done = 0
+        while events := self.search([("state", "=", "pending")], order="id", limit=BATCH_SIZE):
+            events._process_batch(auto_commit)
+            done += len(events)
+            if time.monotonic() > deadline:
+                remaining = self.search_count([("state", "=", "pending")])
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                break
+        return done
 
     def _process(self):
-        """Apply the deliveries to conversations and messages (idempotent)."""
-        for event in self:
-            event._apply(event._changes_by_connection())
+        """Apply these deliveries now, in the current transaction (replay, tests)."""
+        self._process_batch(auto_commit=False)
 
-    def _apply(self, grouped):
-        """Apply the changes :meth:`_changes_by_connection` grouped."""
+    def _process_batch(self, auto_commit):
+        """Apply these deliveries in one transaction, with one set of queries and one bus
+        notification, then mark each ``done`` or ``failed``.
+
+        The customers they touch are locked first (see :func:`customer_locks`), so that two
+        workers never handle one customer at once. With ``auto_commit`` (the cron) the batch
+        commits; a batch that another transaction conflicted with is run again, and one that
+        fails as a whole is split into one transaction per delivery.
+        """
+        deliveries, unreadable = {}, {}
+        for event in self:
+            try:
+                deliveries[event] = webhook.parse(event.body)
+            except webhook.MalformedDelivery as error:
+                unreadable[event] = str(error)
+        connections = {c.phone_number_id: c.id for c in self.connection_ids}
+        keys = {(connections[pnid], customer)
+                for delivery in deliveries.values()
+                for pnid, customer in delivery.customers() if pnid in connections}
+        cr = self.env.cr
+        for _attempt in range(CONCURRENCY_RETRIES):
+            try:
+                with customer_locks(cr, keys, commit=auto_commit):
+                    # in a fresh transaction, another worker (or a replay) may have been first
+                    events = self.filtered(lambda e: e.state == "pending") if auto_commit \
+                        else self
+                    with self.env["whatsapp.inbox.conversation"]._refresh_once():
+                        problems = events._apply(
+                            {e: d for e, d in deliveries.items() if e in events})
+                    events._record_outcome(problems, unreadable)
+                    if auto_commit:
+                        # commit: this batch is done, independently of the next ones
+                        cr.commit()  # pylint: disable=invalid-commit
+                return
+            except TransactionRollbackError:
+                if not auto_commit:
+                    raise
+                _logger.info("WhatsApp events %s conflicted with another transaction: again",
+                             self.ids)
+            # a whole batch failing is a bug or a broken database: split it, keep the errors
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                if not auto_commit:
+                    raise
+                _logger.exception("WhatsApp events %s failed as a batch", self.ids)
+                self._process_one_by_one(f"{type(error).__name__}: {error}")
+                return
+        self._process_one_by_one("Conflicted with other transactions too many times.")
+
+    def _process_one_by_one(self, error):
+        if len(self) > 1:
+            for event in self:
+                event._process_batch(auto_commit=True)
+            return
+        self.invalidate_recordset()
+        self.write({"state": "failed", "attempts": self.attempts + 1, "error": error})
+        # commit: keep the failure for the retry cron and the administrators
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _apply(self, deliveries):
+        """Apply ``{event: webhook.Delivery}``; return ``{event: [webhook.Problem]}``.
+
+        Items go in bulk. When a bulk fails, its items are applied again one by one, each in
+        a savepoint, so that one bad item costs only itself.
+        """
+        problems = defaultdict(list)
+        inbound, statuses, updates, profiles = [], [], [], {}
+        for event, delivery in deliveries.items():
+            problems[event] += delivery.problems
+            by_number = {c.phone_number_id: c for c in event.connection_ids}
+            by_account = defaultdict(list)
+            for connection in event.connection_ids.filtered("waba_id"):
+                by_account[connection.waba_id].append(connection)
+            for error in delivery.errors:
+                _logger.warning("WhatsApp: Meta reports an error on %s: [%s] %s",
+                                error.phone_number_id, error.code, error.reason)
+            for unverified in {item.phone_number_id for item in delivery.messages
+                               + delivery.statuses} - set(by_number):
+                _logger.warning("WhatsApp event %s: phone_number_id %r is not a verified "
+                                "connection of this delivery, its items skipped",
+                                event.id, unverified)
+            for profile in delivery.profiles:
+                if connection := by_number.get(profile.phone_number_id):
+                    for customer in filter(None, (profile.wa_id, profile.bsuid)):
+                        profiles[(connection.id, customer)] = profile
+            inbound += [(event, by_number[m.phone_number_id], m) for m in delivery.messages
+                        if m.phone_number_id in by_number]
+            statuses += [(event, by_number[s.phone_number_id], s) for s in delivery.statuses
+                         if s.phone_number_id in by_number]
+            updates += [(event, connection, update) for update in delivery.template_updates
+                        for connection in by_account[update.waba_id]]
         Message = self.env["whatsapp.inbox.message"]
-        for connection, value in grouped.items():
-            Message._ingest_inbound(connection, value["contacts"], value["messages"])
-            Message._apply_statuses(value["statuses"])
-            if value["templates"]:
-                self.env["whatsapp.inbox.template"]._apply_status_updates(
-                    connection, value["templates"])
+        messages = self._apply_items(inbound, problems, lambda items: Message._ingest_inbound(
+            [(connection, record) for _event, connection, record in items], profiles))
+        changed = self._apply_items(statuses, problems, lambda items: Message._apply_statuses(
+            [(connection, record) for _event, connection, record in items]))
+        Template = self.env["whatsapp.inbox.template"]
+        self._apply_items(updates, problems, lambda items: Template._apply_status_updates(
+            [(connection, record) for _event, connection, record in items]))
+        messages.conversation_id._notify_inbound(messages)
+        changed.conversation_id._notify_refresh(changed)
+        return problems
 
-    @api.model
-    def _receive(self, body, connections):
-        """Journal a verified delivery and process it (the webhook's path).
-
-        The customers it touches are locked first, so one commit both makes the
-        delivery durable before Meta gets its 200 and starts the processing
-        transaction after whatever the previous holders of the locks committed
-        (see :meth:`_process_in_own_transactions`).
-        """
-        text = body.decode("utf-8", errors="replace")
-        try:
-            grouped = self._group_changes(text, connections)
-        except ValueError:
-            grouped = {}  # journaled anyway; processing it will record why it fails
-        keys = self._customer_keys(grouped)
-        Conversation = self.env["whatsapp.inbox.conversation"]
-        Conversation._lock_customers(keys)
-        try:
-            event = self._journal(body, connections)
-            # commit: the delivery is journaled before it is acknowledged, and the
-            # processing below starts in a fresh snapshot
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            event._run(grouped, attempts=0)
-        finally:
-            Conversation._unlock_customers(keys)
-        return event
-
-    def _run(self, grouped, attempts):
-        """Apply ``grouped`` in the current (fresh) transaction and commit; on error
-        roll back and keep the error on the event for the retry cron."""
-        self.ensure_one()
+    def _apply_items(self, items, problems, apply):
+        """``apply(items)`` in a savepoint; when it fails, each item in a savepoint of its own,
+        the failing ones added to ``problems``. Return what the successful calls returned."""
+        if not items:
+            return apply([])
         cr = self.env.cr
         try:
-            self._apply(grouped)
-            self.write({"state": "done", "processed_at": fields.Datetime.now(),
-                        "attempts": attempts + 1, "error": False})
-            # commit: the event is done, independently of the next ones
-            cr.commit()  # pylint: disable=invalid-commit
-        # any error is kept on the event, for the retry cron and the admins
+            with cr.savepoint():
+                return apply(items)
+        # whatever one item breaks, the others are stored
         except Exception as error:  # pylint: disable=broad-exception-caught
-            cr.rollback()
-            _logger.exception("WhatsApp event %s failed", self.id)
-            self.write({"state": "failed", "attempts": attempts + 1,
-                        "error": f"{type(error).__name__}: {error}"})
-            # commit: keep the failure for the admins and the cron
-            cr.commit()  # pylint: disable=invalid-commit
+            if isinstance(error, TransactionRollbackError):
+                raise
+            _logger.info("WhatsApp: a batch of %s items failed, applying them one by one",
+                         len(items), exc_info=True)
+        results = []
+        for item in items:
+            try:
+                with cr.savepoint():
+                    results.append(apply([item]))
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                if isinstance(error, TransactionRollbackError):
+                    raise
+                event, _connection, record = item
+                problems[event].append(webhook.Problem(
+                    record.where, getattr(record, "wamid", ""), f"{type(error).__name__}: {error}"))
+        return results[0].union(*results[1:]) if results else apply([])
 
-    def _process_in_own_transactions(self):
-        """Process each event in a transaction of its own, committing as it goes.
-
-        Must be called at a transaction boundary (right after the journal was
-        committed). The customers an event touches are locked with session-level
-        advisory locks *before* its transaction takes its snapshot, so two workers
-        handling the same customer at once run one after the other and the second
-        sees what the first committed: a new customer gets one conversation, and no
-        update is lost to a serialization failure. A failed event is kept, with its
-        error, for the retry cron.
-        """
-        cr = self.env.cr
+    def _record_outcome(self, problems, unreadable):
+        now = fields.Datetime.now()
         for event in self:
-            try:
-                grouped = event._changes_by_connection()
-            except ValueError as error:
-                _logger.warning("WhatsApp event %s is not valid JSON: %s", event.id, error)
-                event.write({"state": "failed", "attempts": event.attempts + 1,
-                             "error": f"Invalid JSON: {error}"})
-                # commit: keep the failure for the admins
-                cr.commit()  # pylint: disable=invalid-commit
-                continue
-            keys = event._customer_keys(grouped)
-            attempts = event.attempts
-            Conversation = self.env["whatsapp.inbox.conversation"]
-            Conversation._lock_customers(keys)
-            try:
-                # commit: start a transaction whose snapshot sees what the previous
-                # holders of these locks committed before releasing them
-                cr.commit()  # pylint: disable=invalid-commit
-                event._run(grouped, attempts)
-            finally:
-                Conversation._unlock_customers(keys)
+            vals = {"state": "done", "error": False, "attempts": event.attempts + 1,
+                    "processed_at": now}
+            if event in unreadable:
+                vals.update(state="failed", error=self.env._(
+                    "The body is not a webhook delivery: %s", unreadable[event]))
+            elif problems.get(event):
+                found = problems[event]
+                lines = [str(problem) for problem in found[:PROBLEMS_SHOWN]]
+                if len(found) > PROBLEMS_SHOWN:
+                    lines.append("…")
+                vals.update(state="failed", error=self.env._(
+                    "%(count)s item(s) could not be stored (the others were):\n%(items)s",
+                    count=len(found), items="\n".join(lines)))
+            event.write(vals)
 
     # ------------------------------------------------------------
     # Actions and crons
@@ -227,23 +252,22 @@ class WhatsappInboxEvent(models.Model):
         """Process the events again, in the current transaction (admin button)."""
         if not self.env.is_system():
             raise UserError(self.env._("Only administrators can replay webhook events."))
-        for event in self:
-            # sudo: whatsapp.inbox.event - replays what the webhook did, for every company
-            event.sudo()._process()
-            event.write({"state": "done", "processed_at": fields.Datetime.now(),
-                         "attempts": event.attempts + 1, "error": False})
+        # sudo: whatsapp.inbox.event - replays what the webhook did, for every company
+        self.sudo()._process()
         return True
 
     @api.model
     def _cron_retry(self):
-        """Retry events left pending (a worker died) or failed, with up to
-        ``MAX_ATTEMPTS`` attempts; events of the last minute are left to their request."""
+        """Queue again the failed events, up to ``MAX_ATTEMPTS`` attempts, a minute after
+        their last attempt, for the processing cron."""
         events = self.search([
-            ("state", "in", ("pending", "failed")),
+            ("state", "=", "failed"),
             ("attempts", "<", MAX_ATTEMPTS),
-            ("received_at", "<", fields.Datetime.now() - timedelta(minutes=1)),
-        ], limit=100, order="id")
-        events._process_in_own_transactions()
+            ("write_date", "<", fields.Datetime.now() - timedelta(minutes=1)),
+        ], limit=1000, order="id")
+        if events:
+            events.write({"state": "pending"})
+            self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
 
     @api.model
     def _cron_vacuum(self):

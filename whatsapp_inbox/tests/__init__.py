@@ -13,3 +13,5 @@ from . import test_leads
 from . import test_hardening
 from . import test_wire_format
 from . import test_locks
+from . import test_connection
+from . import test_live_updates

@@ -66,7 +66,8 @@ class WhatsappInboxConversation(models.Model):
         if not customers:
             return self.browse()
         matched = self._match_contacts([key for key, _profile in customers])
-        return self.with_context(mail_create_nolog=True).create([
+        # tracking_disable: nothing to track on creation, and no follower to subscribe
+        return self.with_context(mail_create_nolog=True, tracking_disable=True).create([
             {
                 "connection_id": connection.id,
                 # given, so that it is not computed again with an UPDATE
@@ -79,7 +80,7 @@ class WhatsappInboxConversation(models.Model):
                 "origin_id": connection.default_origin_id.id,
             }
             for (connection, customer), profile in customers
-        ])
+        ]).with_env(self.env)
 
     def _link_registered_contacts(self):
         """Link conversations without contact to the contact registered since with their

@@ -65,10 +65,10 @@ class WhatsappInboxConversation(models.Model):
     def _notify_inbound(self, messages):
         """Customer ``messages`` arrived: refresh the views, and toast whoever must answer."""
         self._notify_refresh(messages)
+        last = {message.conversation_id: message for message in messages}
         for conversation in self.filtered(lambda c: c.state in ("waiting", "open", "error")):
-            last = messages.filtered(lambda m, c=conversation: m.conversation_id == c)[-1:]
             conversation._notify_agents(self.env._("%(name)s: %(text)s", name=conversation.name,
-                                                   text=last._preview()))
+                                                   text=last[conversation]._preview()))
 
     def _notify_agents(self, message):
         """A toast for the assigned agent, or the department when unassigned."""

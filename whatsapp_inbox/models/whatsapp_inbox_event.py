@@ -7,6 +7,7 @@ from psycopg2.extensions import TransactionRollbackError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import webhook
 from ..tools.locks import customer_locks
@@ -14,8 +15,11 @@ from ..tools.locks import customer_locks
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-BATCH_SIZE = 100  # deliveries per transaction
-DRAIN_SECONDS = 50  # a cron run then leaves the rest to its next run, at once
+BATCH_SIZE = 100  # deliveries per transaction at most,
+BATCH_BYTES = 1024 * 1024  # and about a thousand messages
+# A cron run stops after this and triggers the next run, well within the cron workers' time
+# limit (limit_time_real_cron, 120 s by default).
+DRAIN_SECONDS = 20
 # Another transaction wrote the same rows (serialization failure, deadlock): the batch is
 # run again, in a fresh transaction.
 CONCURRENCY_RETRIES = 3
@@ -53,12 +57,38 @@ class WhatsappInboxEvent(models.Model):
     @api.model
     def _journal(self, text, connection_ids):
         """Record a delivery whose signature the connections ``connection_ids`` verified,
-        and wake the processing cron (it runs once this transaction commits)."""
-        event = self.create({
-            "body": text,
-            "connection_ids": [fields.Command.set(connection_ids)],
-        })
-        self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
+        and wake the processing cron (it runs once this transaction commits).
+
+        The webhook's whole work, so one statement: the event, its connections and the
+        cron's trigger (what ``ir.cron._trigger()`` writes, without reading the cron).
+        """
+        cron = self.env["ir.cron"].browse(self.env["ir.model.data"]._xmlid_to_res_id(
+            "whatsapp_inbox.ir_cron_whatsapp_inbox_event_process"))
+        links = self._fields["connection_ids"]
+        self.env.cr.execute(SQL(
+            """
+            WITH event AS (
+                INSERT INTO whatsapp_inbox_event
+                    (body, received_at, state, attempts, create_uid, create_date, write_uid,
+                     write_date)
+                VALUES (%(body)s, %(now)s, 'pending', 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                RETURNING id
+            ), links AS (
+                INSERT INTO %(relation)s (%(event)s, %(connection)s)
+                SELECT event.id, unnest(%(connections)s::int[]) FROM event
+            ), wake_up AS (
+                INSERT INTO ir_cron_trigger
+                    (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                VALUES (%(cron)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
+            )
+            SELECT id FROM event
+            """,
+            body=text, now=fields.Datetime.now(), uid=self.env.uid, cron=cron.id,
+            relation=SQL.identifier(links.relation), event=SQL.identifier(links.column1),
+            connection=SQL.identifier(links.column2), connections=list(connection_ids),
+        ))
+        event = self.browse(self.env.cr.fetchone()[0])
+        self.env.cr.postcommit.add(cron._notifydb)
         return event
 
     # ------------------------------------------------------------
@@ -81,14 +111,22 @@ class WhatsappInboxEvent(models.Model):
 
     @api.model
     def _process_pending(self, auto_commit=False):
+        """Process the pending deliveries, oldest first, in batches; return how many."""
         deadline = time.monotonic() + DRAIN_SECONDS
         done = 0
         while events := self.search([("state", "=", "pending")], order="id", limit=BATCH_SIZE):
-            events._process_batch(auto_commit)
-            done += len(events)
-            if time.monotonic() > deadline:
-                remaining = self.search_count([("state", "=", "pending")])
-                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            size, batch = 0, self.browse()
+            for event in events:
+                size += len(event.body)
+                if batch and size > BATCH_BYTES:
+                    break
+                batch |= event
+            batch._process_batch(auto_commit)
+            done += len(batch)
+            if auto_commit and time.monotonic() > deadline:
+                self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
+                # commit: the next run starts at once, with its own time limit
+                self.env.cr.commit()  # pylint: disable=invalid-commit
                 break
         return done
 

@@ -117,7 +117,7 @@ class WhatsappInboxMessage(models.Model):
             "model": conversation._name,
             "res_id": conversation.id,
             "message_type": "comment",
-            "subtype_id": self.env.ref("mail.mt_comment").id,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
             "body": html,
             "date": date,
             "author_id": conversation.partner_id.id,

@@ -21,5 +21,6 @@ from . import whatsapp_inbox_message_status
 from . import whatsapp_inbox_message_send
 from . import whatsapp_inbox_message_media
 from . import whatsapp_inbox_event
+from . import whatsapp_inbox_event_batch
 from . import whatsapp_inbox_template
 from . import whatsapp_inbox_consent

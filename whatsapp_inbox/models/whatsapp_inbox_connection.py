@@ -98,15 +98,6 @@ class WhatsappInboxConnection(models.Model):
         for connection in self:
             connection.conversation_count = counts.get(connection, 0)
 
-    @api.model
-    @tools.ormcache()
-    def _webhook_keys(self):
-        """``(id, phone_number_id, waba_id, app_secret)`` of each active connection, cached:
-        every webhook delivery is checked against them before anything else."""
-        # sudo: whatsapp.inbox.connection - the webhook runs as public and needs the secrets
-        return tuple((c.id, c.phone_number_id, c.waba_id or "", c.app_secret or "")
-                     for c in self.sudo().search([]))
-
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()  # _webhook_keys
@@ -115,6 +106,13 @@ class WhatsappInboxConnection(models.Model):
     def unlink(self):
         self.env.registry.clear_cache()  # _webhook_keys
         return super().unlink()
+
+    def write(self, vals):
+        if vals.get("access_token"):
+            vals["token_state"] = "ok"
+        if {"active", "phone_number_id", "waba_id", "app_secret"}.intersection(vals):
+            self.env.registry.clear_cache()  # _webhook_keys
+        return super().write(vals)
 
     def action_view_conversations(self):
         self.ensure_one()
@@ -128,12 +126,14 @@ class WhatsappInboxConnection(models.Model):
         for connection in self:
             connection.verify_token = secrets.token_urlsafe(24)
 
-    def write(self, vals):
-        if vals.get("access_token"):
-            vals["token_state"] = "ok"
-        if {"active", "phone_number_id", "waba_id", "app_secret"}.intersection(vals):
-            self.env.registry.clear_cache()  # _webhook_keys
-        return super().write(vals)
+    @api.model
+    @tools.ormcache()
+    def _webhook_keys(self):
+        """``(id, phone_number_id, waba_id, app_secret)`` of each active connection, cached:
+        every webhook delivery is checked against them before anything else."""
+        # sudo: whatsapp.inbox.connection - the webhook runs as public and needs the secrets
+        return tuple((c.id, c.phone_number_id, c.waba_id or "", c.app_secret or "")
+                     for c in self.sudo().search([]))
 
     def _is_open_at(self, moment):
         """Whether ``moment`` (naive UTC) falls within the business hours."""

@@ -12,7 +12,7 @@ from ..models import whatsapp_inbox_event
 from .common import WhatsappInboxCase, payloads
 
 WA = "5511987654321"
-EVENT_LOGGER = "odoo.addons.whatsapp_inbox.models.whatsapp_inbox_event"
+EVENT_LOGGER = "odoo.addons.whatsapp_inbox.models.whatsapp_inbox_event_batch"
 
 
 class TestEvent(WhatsappInboxCase):

@@ -7,14 +7,14 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.main import MAX_BODY_BYTES
-from ..models.whatsapp_inbox_event import WhatsappInboxEvent
+from ..models.whatsapp_inbox_event_batch import WhatsappInboxEvent
 from ..models.whatsapp_inbox_message_inbound import WhatsappInboxMessage
 from . import payloads
 
 WA = "5511987654321"
 URL = "/whatsapp_inbox/webhook"
 CONTROLLER_LOGGER = "odoo.addons.whatsapp_inbox.controllers.main"
-EVENT_LOGGER = "odoo.addons.whatsapp_inbox.models.whatsapp_inbox_event"
+EVENT_LOGGER = "odoo.addons.whatsapp_inbox.models.whatsapp_inbox_event_batch"
 
 
 class Killed(BaseException):

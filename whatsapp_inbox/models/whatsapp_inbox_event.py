@@ -1,10 +1,14 @@
 import logging
+import select
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from ..tools.locks import processing_lock, processing_running
 
 _logger = logging.getLogger(__name__)
 
@@ -13,7 +17,10 @@ BATCH_SIZE = 100  # deliveries per transaction at most,
 BATCH_BYTES = 1024 * 1024  # and about a thousand messages
 # A cron run stops after this and triggers the next run, well within the cron workers' time
 # limit (limit_time_real_cron, 120 s by default).
-DRAIN_SECONDS = 20
+RUN_SECONDS = 20
+# Once drained, a run waits this long for the next delivery before it ends.
+LINGER_SECONDS = 5
+CHANNEL = "whatsapp_inbox_delivery"  # the journal notifies it
 
 
 class WhatsappInboxEvent(models.Model):
@@ -71,14 +78,22 @@ class WhatsappInboxEvent(models.Model):
                     (cron_id, call_at, create_uid, create_date, write_uid, write_date)
                 VALUES (%(cron)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
             )
-            SELECT id FROM event
+            SELECT id, pg_notify(%(channel)s, '') FROM event
             """,
             body=text, now=fields.Datetime.now(), uid=self.env.uid, cron=cron.id,
             relation=SQL.identifier(links.relation), event=SQL.identifier(links.column1),
             connection=SQL.identifier(links.column2), connections=list(connection_ids),
+            channel=CHANNEL,
         ))
         event = self.browse(self.env.cr.fetchone()[0])
-        self.env.cr.postcommit.add(cron._notifydb)
+
+        @self.env.cr.postcommit.add
+        def wake_up():
+            # a run listening for deliveries gets this one (see _process_pending); waking
+            # the cron costs a transaction on another database connection
+            if not processing_running(self.env.cr):
+                cron._notifydb()
+
         return event
 
     # ------------------------------------------------------------
@@ -87,24 +102,53 @@ class WhatsappInboxEvent(models.Model):
 
     @api.model
     def _cron_process(self):
-        """Apply the pending deliveries, in batches, until none is left.
+        """Apply the pending deliveries, in batches, and the next ones as they come.
 
-        Each delivery triggers this cron, and Odoo's cron workers wake up on triggers: a
-        message is stored within a second on an idle server, and under load one run drains
-        many deliveries per batch. Its interval only catches deliveries a killed worker
-        left pending.
+        The webhook triggers this cron, and Odoo's cron workers wake up on triggers, so a
+        message is stored within a second on an idle server. A run then listens for the next
+        deliveries for ``LINGER_SECONDS`` (the webhook notifies it instead of the cron): under
+        steady traffic one run drains delivery after delivery. The cron's interval only
+        catches deliveries a killed worker left pending.
         """
-        self.env["whatsapp.inbox.message.status"]._adopt()
-        # commit: statuses held for a wamid are applied independently of the batches
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-        self._process_pending(auto_commit=True)
+        self._process_pending(auto_commit=True, linger=LINGER_SECONDS)
 
     @api.model
-    def _process_pending(self, auto_commit=False):
-        """Process the pending deliveries, oldest first, in batches; return how many."""
-        deadline = time.monotonic() + DRAIN_SECONDS
+    def _process_pending(self, auto_commit=False, linger=0):
+        """Process the pending deliveries, oldest first, in batches; return how many.
+
+        With ``auto_commit`` each batch commits, and statuses held for a wamid recorded since
+        are applied first. With ``linger`` (seconds) the run holds the processing lock and
+        waits that long for each next delivery; after it, what arrived meanwhile triggers the
+        next run.
+        """
+        cr = self.env.cr
+        if not auto_commit:
+            return self._drain()
+        self.env["whatsapp.inbox.message.status"]._adopt()
+        # commit: statuses held for a wamid are applied independently of the batches
+        cr.commit()  # pylint: disable=invalid-commit
+        if not linger:
+            done = self._drain(auto_commit=True)
+        else:
+            with processing_lock(cr), self._listening():
+                done = self._drain(auto_commit=True, linger=linger)
+            # commit: see what came while the lock was held, or what the time limit left
+            cr.commit()  # pylint: disable=invalid-commit
+        if self.search_count([("state", "=", "pending")], limit=1):
+            self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
+            cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    @api.model
+    def _drain(self, auto_commit=False, linger=0):
+        deadline = time.monotonic() + RUN_SECONDS
         done = 0
-        while events := self.search([("state", "=", "pending")], order="id", limit=BATCH_SIZE):
+        while time.monotonic() < deadline:
+            events = self.search([("state", "=", "pending")], order="id", limit=BATCH_SIZE)
+            if not events:
+                if linger and self._wait_for_delivery(min(linger, deadline - time.monotonic())):
+                    continue
+                break
             size, batch = 0, self.browse()
             for event in events:
                 size += len(event.body)
@@ -113,12 +157,40 @@ class WhatsappInboxEvent(models.Model):
                 batch |= event
             batch._process_batch(auto_commit)
             done += len(batch)
-            if auto_commit and time.monotonic() > deadline:
-                self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
-                # commit: the next run starts at once, with its own time limit
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-                break
         return done
+
+    @contextmanager
+    def _listening(self):
+        """LISTEN to the journal's notifications during the block (LISTEN and UNLISTEN take
+        effect when their transaction commits)."""
+        cr = self.env.cr
+        cr.execute(SQL("LISTEN %s", SQL.identifier(CHANNEL)))
+        # commit: listening starts now
+        cr.commit()  # pylint: disable=invalid-commit
+        try:
+            yield
+        finally:
+            # the block committed its work: end whatever it left open, even a failed one
+            cr.rollback()
+            cr.execute(SQL("UNLISTEN %s", SQL.identifier(CHANNEL)))
+            # commit: the pooled connection stops listening
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _wait_for_delivery(self, timeout):
+        """Wait for the journal's notification of a delivery; whether one came in time."""
+        cr = self.env.cr
+        # end the transaction: the next search must see what was committed meanwhile
+        cr.commit()  # pylint: disable=invalid-commit
+        connection = cr._cnx  # the connection that LISTENs
+        # psycopg2 reads notifications along with query results: one may already be here
+        connection.poll()
+        if not connection.notifies and not select.select([connection], [], [],
+                                                          max(timeout, 0))[0]:
+            return False
+        connection.poll()
+        connection.notifies.clear()
+        return True
 
     # ------------------------------------------------------------
     # Actions and crons

@@ -3,7 +3,14 @@ from psycopg2 import errors
 from odoo.tests import TransactionCase
 from odoo.tools import mute_logger
 
-from ..tools.locks import BUCKETS, NAMESPACE, customer_locks, lock_numbers
+from ..tools.locks import (
+    BUCKETS,
+    NAMESPACE,
+    customer_locks,
+    lock_numbers,
+    processing_lock,
+    processing_running,
+)
 
 CUSTOMERS = [(1, f"55119{number:08d}") for number in range(10000)]
 
@@ -49,3 +56,15 @@ class TestCustomerLocks(TransactionCase):
                                                                       commit=True):
                 cr.execute("SELECT 1 / 0")
             self.assertEqual(self.held(cr), 0)
+
+    @mute_logger("odoo.sql_db")
+    def test_the_processing_lock_tells_the_webhook_a_run_listens(self):
+        with self.registry.cursor() as run, self.registry.cursor() as webhook:
+            self.assertFalse(processing_running(webhook))
+            with processing_lock(run):
+                self.assertTrue(processing_running(webhook))
+                self.assertTrue(processing_running(webhook), "asking takes no lock")
+            self.assertFalse(processing_running(webhook))
+            with self.assertRaises(errors.DivisionByZero), processing_lock(run):
+                run.execute("SELECT 1 / 0")
+            self.assertFalse(processing_running(webhook), "released when the run fails")

@@ -30,7 +30,8 @@ class TestSendingOverHttp(HttpCase):
         self.env.flush_all()
         statuses = self.sim.deliver_pending()
         with self.registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["whatsapp.inbox.event"]._cron_process()
+            api.Environment(cr, SUPERUSER_ID, {})["whatsapp.inbox.event"]._process_pending(
+                auto_commit=True)
         self.env.invalidate_all()
         return statuses
 

@@ -55,7 +55,8 @@ class TestWebhookController(HttpCase):
         """Run the processing cron, as Odoo's cron worker does when the webhook triggers it."""
         self.env.flush_all()
         with self.registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["whatsapp.inbox.event"]._cron_process()
+            api.Environment(cr, SUPERUSER_ID, {})["whatsapp.inbox.event"]._process_pending(
+                auto_commit=True)
         self.env.invalidate_all()
 
     def post(self, payload, secret="secret-br", signature=None, headers=None):

@@ -22,6 +22,10 @@ _LOCK = f"SELECT pg_advisory_lock({NAMESPACE}, n) FROM {_SORTED}"
 _LOCK_XACT = f"SELECT pg_advisory_xact_lock({NAMESPACE}, n) FROM {_SORTED}"
 _UNLOCK = f"SELECT pg_advisory_unlock({NAMESPACE}, n) FROM {_SORTED}"
 
+# Held by the processing cron while it drains deliveries and listens for the next ones: the
+# webhook wakes the cron only when nobody holds it (see whatsapp.inbox.event).
+_PROCESSING = (zlib.crc32(b"whatsapp_inbox.processing") & 0x7FFFFFFF, 0)
+
 
 def lock_numbers(keys):
     """The sorted lock numbers of ``(connection id, customer)`` keys."""
@@ -64,3 +68,25 @@ def customer_locks(cr, keys, commit=False):
     finally:
         # unlocking a number the failed statement did not get only warns in PostgreSQL's log
         cr.execute(_UNLOCK, [numbers])
+
+
+@contextmanager
+def processing_lock(cr):
+    """Hold the processing lock (session level) during the block, and release it at the exit
+    whatever happens, after a rollback when the block failed."""
+    cr.execute("SELECT pg_advisory_lock(%s, %s)", _PROCESSING)
+    try:
+        yield
+    except BaseException:
+        cr.rollback()
+        raise
+    finally:
+        cr.execute("SELECT pg_advisory_unlock(%s, %s)", _PROCESSING)
+
+
+def processing_running(cr):
+    """Whether a processing run holds the processing lock (a shared lock taken and dropped
+    at once tells)."""
+    cr.execute("SELECT CASE WHEN pg_try_advisory_lock_shared(%s, %s) "
+               "THEN NOT pg_advisory_unlock_shared(%s, %s) ELSE true END", _PROCESSING * 2)
+    return cr.fetchone()[0]

@@ -124,9 +124,6 @@ class WhatsappInboxEvent(models.Model):
         cr = self.env.cr
         if not auto_commit:
             return self._drain()
-        self.env["whatsapp.inbox.message.status"]._adopt()
-        # commit: statuses held for a wamid are applied independently of the batches
-        cr.commit()  # pylint: disable=invalid-commit
         if not linger:
             done = self._drain(auto_commit=True)
         else:
@@ -144,6 +141,9 @@ class WhatsappInboxEvent(models.Model):
         deadline = time.monotonic() + RUN_SECONDS
         done = 0
         while time.monotonic() < deadline:
+            if auto_commit and self.env["whatsapp.inbox.message.status"]._adopt():
+                # commit: statuses held until their wamid was stored, applied on their own
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             events = self.search([("state", "=", "pending")], order="id", limit=BATCH_SIZE)
             if not events:
                 if linger and self._wait_for_delivery(min(linger, deadline - time.monotonic())):

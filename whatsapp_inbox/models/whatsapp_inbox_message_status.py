@@ -44,7 +44,8 @@ class WhatsappInboxMessageStatus(models.Model):
 
     @api.model
     def _adopt(self):
-        """Apply the held statuses whose wamid is now recorded."""
+        """Apply the held statuses whose wamid is now recorded; return the messages whose
+        status changed."""
         self.flush_model()
         self.env["whatsapp.inbox.message"].flush_model(["wamid", "conversation_id"])
         self.env["whatsapp.inbox.conversation"].flush_model(["connection_id"])
@@ -56,8 +57,9 @@ class WhatsappInboxMessageStatus(models.Model):
              AND conversation.connection_id = held.connection_id
         """)
         held = self.browse([row[0] for row in self.env.cr.fetchall()])
+        changed = self.env["whatsapp.inbox.message"]
         if held:
-            self.env["whatsapp.inbox.message"]._apply_statuses([
+            changed = changed._apply_statuses([
                 (status.connection_id, webhook.Status(
                     phone_number_id=status.connection_id.phone_number_id, wamid=status.wamid,
                     status=status.status, timestamp=status.timestamp, recipient="",
@@ -65,6 +67,8 @@ class WhatsappInboxMessageStatus(models.Model):
                     where="held"))
                 for status in held])
             held.unlink()
+            changed.conversation_id._notify_refresh(changed)
+        return changed
 
     @api.autovacuum
     def _gc_held_statuses(self):

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "whatsapp_inbox" / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import payloads  # noqa: E402
-from conftest import Odoo  # noqa: E402
+from conftest import Bus, Odoo  # noqa: E402
 from simulator import CloudApiSimulator  # noqa: E402
 from webhook_throughput import cpu_seconds  # noqa: E402
 
@@ -55,6 +55,9 @@ def main():
             body = payloads.delivery(payloads.change(
                 pnid, messages=[payloads.text(c, "Oi") for c in customers[start:start + 100]]))
             assert odoo.post_webhook(body, account["app_secret"]).status_code == 200
+        bus = Bus(odoo)  # the deliveries are processed by a cron, right after their 200
+        bus.wait_processed({"id": connection_id})
+        bus.close()
         conversations = odoo.call("whatsapp.inbox.conversation", "search",
                                   [("connection_id", "=", connection_id)])
         out = [("conversation_id.connection_id", "=", connection_id), ("direction", "=", "out")]

@@ -47,7 +47,7 @@ def test_handshake(odoo, connection):
     assert refused.status_code == 403
 
 
-def test_signed_delivery_is_stored_and_unsigned_refused(odoo, connection):
+def test_signed_delivery_is_stored_and_unsigned_refused(odoo, bus, connection):
     wa_id = new_customer()
     payload = payloads.delivery(payloads.change(
         connection["phone_number_id"], messages=[payloads.text(wa_id, "Olá")],
@@ -57,18 +57,20 @@ def test_signed_delivery_is_stored_and_unsigned_refused(odoo, connection):
     assert not conversations(odoo, connection, wa_id)
     response = odoo.post_webhook(payload, connection["app_secret"])
     assert response.status_code == 200
+    bus.wait_processed(connection)
     [conversation] = conversations(odoo, connection, wa_id)
     assert conversation["state"] == "waiting"
     assert conversation["contact_name"] == "Maria"
 
 
-def test_concurrent_first_messages_make_one_conversation(odoo, connection):
+def test_concurrent_first_messages_make_one_conversation(odoo, bus, connection):
     """Workers receive the first messages of a new customer at the same time."""
     wa_id = new_customer()
     bodies = [payloads.delivery(payloads.change(
         connection["phone_number_id"], messages=[payloads.text(wa_id, f"message {i}")]))
         for i in range(8)]
     assert post_all_at_once(odoo, connection, bodies) == [200] * len(bodies)
+    bus.wait_processed(connection)
     assert len(conversations(odoo, connection, wa_id)) == 1
     assert len(messages(odoo, connection)) == len(bodies)
     failed = odoo.call("whatsapp.inbox.event", "search_count",
@@ -76,12 +78,13 @@ def test_concurrent_first_messages_make_one_conversation(odoo, connection):
     assert failed == 0
 
 
-def test_concurrent_duplicates_and_statuses_lose_nothing(odoo, connection):
+def test_concurrent_duplicates_and_statuses_lose_nothing(odoo, bus, connection):
     """The same delivery arriving twice at once, with statuses racing messages."""
     wa_id = new_customer()
     first = payloads.text(wa_id, "hello")
     odoo.post_webhook(payloads.delivery(payloads.change(
         connection["phone_number_id"], messages=[first])), connection["app_secret"])
+    bus.wait_processed(connection)
     [conversation] = conversations(odoo, connection, wa_id)
     out_wamid = f"wamid.OUT.{wa_id}"
     odoo.call("whatsapp.inbox.message", "create", {
@@ -95,6 +98,7 @@ def test_concurrent_duplicates_and_statuses_lose_nothing(odoo, connection):
         connection["phone_number_id"], messages=[payloads.text(wa_id, "twice")]))
     deliveries += [duplicate, duplicate]
     assert post_all_at_once(odoo, connection, deliveries) == [200] * len(deliveries)
+    bus.wait_processed(connection)
     stored = {m["wamid"]: m for m in messages(odoo, connection)}
     assert stored[out_wamid]["status"] == "read"
     assert sorted(m["body"] for m in stored.values()) == ["answer", "hello", "twice"]

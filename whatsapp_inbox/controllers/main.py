@@ -1,10 +1,11 @@
 import hashlib
 import hmac
-import json
 import logging
 
 from odoo import http
 from odoo.http import request
+
+from ..tools import webhook
 
 _logger = logging.getLogger(__name__)
 
@@ -38,7 +39,12 @@ class WhatsappInboxWebhook(http.Controller):
     @http.route("/whatsapp_inbox/webhook", type="http", auth="public", methods=["POST"],
                 csrf=False, save_session=False)
     def webhook_notify(self):
-        """A signed delivery of messages and statuses: journal it, then process it."""
+        """A signed delivery of messages and statuses: check, journal, acknowledge.
+
+        The signature is checked against the app secrets of the active connections before
+        anything in the body is read. The delivery is then journaled (one insert) and
+        committed before Meta gets its 200; the processing cron applies it right after.
+        """
         httprequest = request.httprequest
         if httprequest.content_length is None:
             return _reply(411, "Content-Length required")
@@ -50,46 +56,40 @@ class WhatsappInboxWebhook(http.Controller):
             _logger.warning("WhatsApp webhook: delivery without signature refused")
             return _reply(403, "Missing signature")
         body = httprequest.get_data()
-        try:
-            payload = json.loads(body)
-            entries = payload["entry"]
-            phone_number_ids, waba_ids = self._addressees(entries)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            _logger.warning("WhatsApp webhook: malformed body refused: %.200r", body)
-            return _reply(400, "Malformed body")
-
-        # sudo: whatsapp.inbox.connection - webhook runs as public
-        connections = request.env["whatsapp.inbox.connection"].sudo()._find_for_payload(
-            phone_number_ids, waba_ids
-        )
-        if not connections:
-            _logger.warning("WhatsApp webhook: no connection for phone_number_id %s / WABA %s, "
-                            "delivery ignored", sorted(phone_number_ids), sorted(waba_ids))
-            return _reply(200, "Ignored: unknown number")
-        verified = connections.filtered(
-            lambda c: c.app_secret and self._signature_matches(body, signature, c.app_secret)
-        )
-        if not verified:
-            _logger.warning("WhatsApp webhook: wrong signature for %s", connections.mapped("name"))
+        keys = request.env["whatsapp.inbox.connection"]._webhook_keys()
+        secrets = {secret for *_ids, secret in keys if secret}
+        signed_by = {secret for secret in secrets
+                     if self._signature_matches(body, signature, secret)}
+        if not signed_by:
+            _logger.warning("WhatsApp webhook: wrong signature, delivery refused")
             return _reply(403, "Invalid signature")
 
-        # sudo: whatsapp.inbox.event - webhook runs as public; the event is journaled and
-        # committed before Meta gets its 200, so nothing acknowledged can be lost even
-        # if processing fails or the worker dies
-        request.env["whatsapp.inbox.event"].sudo()._receive(body, verified)
+        try:
+            delivery = webhook.parse(body)
+        except webhook.MalformedDelivery as error:
+            _logger.warning("WhatsApp webhook: malformed body refused: %s", error)
+            return _reply(400, "Malformed body")
+        addressed = [(connection_id, secret) for connection_id, phone_number_id, waba_id, secret
+                     in keys if phone_number_id in delivery.phone_number_ids
+                     or waba_id in delivery.waba_ids]
+        if not addressed:
+            if delivery.problems:
+                _logger.warning("WhatsApp webhook: malformed delivery for no known number: %s",
+                                delivery.problems[0])
+                return _reply(400, "Malformed body")
+            _logger.warning("WhatsApp webhook: no connection for phone_number_id %s / WABA %s, "
+                            "delivery ignored", sorted(delivery.phone_number_ids),
+                            sorted(delivery.waba_ids))
+            return _reply(200, "Ignored: unknown number")
+        verified = [connection_id for connection_id, secret in addressed if secret in signed_by]
+        if not verified:
+            _logger.warning("WhatsApp webhook: signed by the app of none of connections %s",
+                            [connection_id for connection_id, _secret in addressed])
+            return _reply(403, "Invalid signature")
+        # sudo: whatsapp.inbox.event - webhook runs as public; the delivery is journaled and
+        # committed before Meta gets its 200, so nothing acknowledged can be lost
+        request.env["whatsapp.inbox.event"].sudo()._journal(delivery.text, verified)
         return _reply(200, "OK")
-
-    @staticmethod
-    def _addressees(entries):
-        """Phone number ids and WABA ids a delivery is for."""
-        phone_number_ids, waba_ids = set(), set()
-        for entry in entries:
-            waba_ids.add(str(entry.get("id")))
-            for change in entry.get("changes") or []:
-                metadata = (change.get("value") or {}).get("metadata") or {}
-                if metadata.get("phone_number_id"):
-                    phone_number_ids.add(str(metadata["phone_number_id"]))
-        return phone_number_ids, waba_ids
 
     @staticmethod
     def _signature_matches(body, signature, app_secret):

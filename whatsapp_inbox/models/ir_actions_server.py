@@ -41,8 +41,8 @@ class IrActionsServer(models.Model):
             text = self.whatsapp_inbox_note or self.env._(
                 "%(name)s is now %(status)s.", name=conversation.display_name,
                 status=conversation.lead_status_id.name or "-")
-            conversation.with_context(whatsapp_inbox_no_send=True).message_post(
-                body=text, subtype_xmlid="mail.mt_note", partner_ids=users.partner_id.ids)
+            conversation.message_post(body=text, subtype_xmlid="mail.mt_note",
+                                      partner_ids=users.partner_id.ids)
             for user in users:
                 conversation._toast(user, text)
         return False

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools.graph_api import GraphApiError, WhatsAppCloudApi
@@ -86,9 +86,8 @@ class WhatsappInboxConnection(models.Model):
     ]
 
     def _compute_webhook_url(self):
-        base_url = self.get_base_url()
         for connection in self:
-            connection.webhook_url = f"{base_url}/whatsapp_inbox/webhook"
+            connection.webhook_url = f"{connection.get_base_url()}/whatsapp_inbox/webhook"
 
     def _compute_conversation_count(self):
         counts = dict(
@@ -99,17 +98,21 @@ class WhatsappInboxConnection(models.Model):
         for connection in self:
             connection.conversation_count = counts.get(connection, 0)
 
-    @api.model
-    def _find_for_payload(self, phone_number_ids, waba_ids):
-        """Active connections addressed by a webhook delivery.
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _webhook_keys
+        return super().create(vals_list)
 
-        Messages and statuses carry the number's ``metadata.phone_number_id``;
-        account-level fields (template updates, ...) only the WABA id of the entry.
-        """
-        return self.search(
-            ["|", ("phone_number_id", "in", list(phone_number_ids)),
-             ("waba_id", "in", list(waba_ids))]
-        )
+    def unlink(self):
+        self.env.registry.clear_cache()  # _webhook_keys
+        return super().unlink()
+
+    def write(self, vals):
+        if vals.get("access_token"):
+            vals["token_state"] = "ok"
+        if {"active", "phone_number_id", "waba_id", "app_secret"}.intersection(vals):
+            self.env.registry.clear_cache()  # _webhook_keys
+        return super().write(vals)
 
     def action_view_conversations(self):
         self.ensure_one()
@@ -123,10 +126,14 @@ class WhatsappInboxConnection(models.Model):
         for connection in self:
             connection.verify_token = secrets.token_urlsafe(24)
 
-    def write(self, vals):
-        if vals.get("access_token"):
-            vals["token_state"] = "ok"
-        return super().write(vals)
+    @api.model
+    @tools.ormcache()
+    def _webhook_keys(self):
+        """``(id, phone_number_id, waba_id, app_secret)`` of each active connection, cached:
+        every webhook delivery is checked against them before anything else."""
+        # sudo: whatsapp.inbox.connection - the webhook runs as public and needs the secrets
+        return tuple((c.id, c.phone_number_id, c.waba_id or "", c.app_secret or "")
+                     for c in self.sudo().search([]))
 
     def _is_open_at(self, moment):
         """Whether ``moment`` (naive UTC) falls within the business hours."""

@@ -1,33 +1,12 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..tools import phone
-from .whatsapp_inbox_message import FAILURE_MESSAGES
+from ..tools.graph_api import FAILURE_MESSAGES
 
 WINDOW = timedelta(hours=24)
-# Written only by the transition methods and the consent ledger (see write).
-PROTECTED_FIELDS = {"state", "opted_out"}
-
-# Session-level advisory locks on (connection id, customer), taken in one order so
-# two workers never wait on each other in a cycle. See _lock_customers.
-_CUSTOMERS = """(SELECT c, hashtext(w) AS h FROM unnest(%s::int[], %s::text[]) AS k(c, w)
-                 ORDER BY c, h) AS keys"""
-LOCK_CUSTOMERS = f"SELECT pg_advisory_lock(c, h) FROM {_CUSTOMERS}"
-UNLOCK_CUSTOMERS = f"SELECT pg_advisory_unlock(c, h) FROM {_CUSTOMERS}"
-
-# Which states each transition may start from. Anything else is refused: the
-# tabs of the inbox are these states, so a wrong arrow loses a conversation.
-TRANSITIONS = {
-    "finalize": {"new", "waiting", "open", "bot", "error"},
-    "reopen": {"done"},
-    "agent_reply": {"new", "waiting", "open", "bot", "error", "done"},
-    "start_bot": {"new", "waiting"},
-    "release_bot": {"bot"},
-    "send_failure": {"new", "waiting", "open", "bot", "error", "done"},
-    "dismiss_error": {"error"},
-}
 
 
 class WhatsappInboxConversation(models.Model):
@@ -117,7 +96,6 @@ class WhatsappInboxConversation(models.Model):
     )
     last_message_preview = fields.Char(copy=False)
     wait_thresholds = fields.Json(compute="_compute_wait_thresholds")
-    discuss_channel_id = fields.Many2one("discuss.channel", copy=False, readonly=True)
     partner_vat = fields.Char(related="partner_id.vat", string="Tax ID")
     partner_email = fields.Char(related="partner_id.email", string="Contact email")
     partner_phone = fields.Char(related="partner_id.phone", string="Contact phone")
@@ -222,14 +200,11 @@ class WhatsappInboxConversation(models.Model):
         for vals in vals_list:
             if vals.get("wa_id") and not vals.get("phone"):
                 vals["phone"] = phone.wa_id_to_e164(vals["wa_id"])
-        return super().create(vals_list)
+        # nothing grows per agent: whoever creates a conversation does not follow it
+        return super(WhatsappInboxConversation, self.with_context(
+            mail_create_nosubscribe=True)).create(vals_list).with_env(self.env)
 
     def write(self, vals):
-        guarded = PROTECTED_FIELDS.intersection(vals)
-        if guarded and not (self.env.su or self.env.context.get("whatsapp_inbox_transition")):
-            raise AccessError(self.env._(
-                "%s change only through the inbox's actions (finalize, reopen, take...) "
-                "and the consent ledger.", ", ".join(sorted(guarded))))
         result = super().write(vals)
         if vals.get("lead_status_id"):
             # the contact carries the status to all their conversations
@@ -238,213 +213,6 @@ class WhatsappInboxConversation(models.Model):
             ).whatsapp_inbox_lead_status_id = vals["lead_status_id"]
         return result
 
-    # ------------------------------------------------------------
-    # Transitions
-    # ------------------------------------------------------------
-
-    def _write_transition(self, vals):
-        """Write state fields: the transition methods are their only writers."""
-        return self.with_context(whatsapp_inbox_transition=True).write(vals)
-
-    def _check_transition(self, transition):
-        allowed = TRANSITIONS[transition]
-        refused = self.filtered(lambda c: c.state not in allowed)
-        if refused:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._("“%(conversation)s” is %(state)s: this action is not possible there.",
-                  conversation=refused[0].display_name, state=labels[refused[0].state])
-            )
-
-    def action_finalize(self):
-        """Close the conversations (the ✅ button, or an automation)."""
-        self._check_transition("finalize")
-        self._write_transition({
-            "state": "done",
-            "closed_at": fields.Datetime.now(),
-            "closed_by_id": self.env.user.id,
-            "waiting_since": False,
-            "unread": False,
-        })
-        for conversation in self:
-            conversation.message_post(
-                body=self.env._("Conversation finalized by %s.", self.env.user.name),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
-
-    def action_reopen(self):
-        """Bring finalized conversations back to the Open tab."""
-        self._check_transition("reopen")
-        self._write_transition({"state": "open", "closed_at": False, "closed_by_id": False})
-        for conversation in self:
-            conversation.message_post(
-                body=self.env._("Conversation reopened by %s.", self.env.user.name),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
-
-    def action_start_bot(self):
-        """Hand the conversations to an automation (the Automated tab)."""
-        self._check_transition("start_bot")
-        self._write_transition({"state": "bot"})
-        return True
-
-    def action_release_bot(self):
-        """An automation gives the conversations back to humans: they queue as Waiting."""
-        self._check_transition("release_bot")
-        now = fields.Datetime.now()
-        for conversation in self:
-            conversation._write_transition({
-                "state": "waiting",
-                "waiting_since": conversation.last_inbound_at or now,
-            })
-        return True
-
-    def action_dismiss_error(self):
-        """Clear the error: back to Open if an agent already answered, else Waiting."""
-        self._check_transition("dismiss_error")
-        for conversation in self:
-            conversation._write_transition({
-                "state": "open" if conversation.first_response_at else "waiting",
-                "error_reason": False,
-                "last_failed_message_id": False,
-            })
-        return True
-
-    def _on_agent_reply(self, sent_at=None):
-        """An agent answered: the conversation is Open until someone finalizes it."""
-        self._check_transition("agent_reply")
-        sent_at = sent_at or fields.Datetime.now()
-        for conversation in self:
-            vals = {
-                # reaching out first (a template) is not yet an attendance: Not started
-                # stays until the customer answers
-                "state": "open" if conversation.last_inbound_at or conversation.state != "new"
-                else "new",
-                "last_outbound_at": sent_at,
-                "last_message_at": max(sent_at, conversation.last_message_at or sent_at),
-                "waiting_since": False,
-                "error_reason": False,
-                "last_failed_message_id": False,
-                "closed_at": False,
-                "closed_by_id": False,
-            }
-            if not conversation.first_response_at:
-                vals["first_response_at"] = sent_at
-            conversation._write_transition(vals)
-
-    def _on_send_failure(self, reason, message=None):
-        """Sending failed (API down, bad token, window closed, ...): the Errors tab."""
-        self._check_transition("send_failure")
-        self._write_transition({"state": "error", "error_reason": reason,
-                    "last_failed_message_id": message.id if message else False})
-
-    def _prepare_inbound_vals(self, first_at, last_at, wakes, preview=False):
-        """Values after customer messages sent between ``first_at`` and ``last_at``.
-
-        ``wakes`` is False when the messages do not ask for an answer (reactions):
-        they mark the conversation unread but do not move it to Waiting.
-        Messages may arrive late and out of order: times only move forward.
-        """
-        self.ensure_one()
-        vals = {
-            "unread": True,
-            "last_message_at": max(last_at, self.last_message_at or last_at),
-        }
-        if preview and last_at >= (self.last_message_at or last_at):
-            vals["last_message_preview"] = preview
-        if wakes:
-            vals["last_inbound_at"] = max(last_at, self.last_inbound_at or last_at)
-            if self.state in ("new", "done"):
-                vals.update(state="waiting", waiting_since=first_at,
-                            closed_at=False, closed_by_id=False)
-            elif self.state == "waiting":
-                vals["waiting_since"] = min(first_at, self.waiting_since or first_at)
-        return vals
-
-    # ------------------------------------------------------------
-    # Inbound
-    # ------------------------------------------------------------
-
-    @api.model
-    def _get_or_create_for_customers(self, connection, customers):
-        """Conversations of ``connection`` for each customer, created when missing.
-
-        :param dict customers: ``{wa_id: {"bsuid", "contact_name", "username"}}``
-            where ``wa_id`` is the phone number as digits or, for customers who
-            hide it, their business-scoped user id.
-        :return: ``{wa_id: conversation}``
-        """
-        # a conversation started by us may spell a Brazilian mobile with its ninth
-        # digit while WhatsApp's id has none (or the reverse)
-        variants = {wa_id: phone.wa_id_variants(wa_id) for wa_id in customers}
-        existing = self.search([
-            ("connection_id", "=", connection.id),
-            "|", ("wa_id", "in", [v for vs in variants.values() for v in vs]),
-            ("bsuid", "in", [c["bsuid"] for c in customers.values() if c.get("bsuid")]),
-        ])
-        by_wa_id = {conv.wa_id: conv for conv in existing}
-        by_bsuid = {conv.bsuid: conv for conv in existing if conv.bsuid}
-        result = {}
-        missing = {}
-        for wa_id, profile in customers.items():
-            conversation = next(
-                (by_wa_id[v] for v in variants[wa_id] if v in by_wa_id), None
-            ) or by_bsuid.get(profile.get("bsuid"))
-            if conversation:
-                result[wa_id] = conversation
-            else:
-                missing[wa_id] = profile
-        if missing:
-            keys = {wa_id: phone.match_key(wa_id) if wa_id.isdigit() else False
-                    for wa_id in missing}
-            partners = self.env["res.partner"]._whatsapp_inbox_match(
-                keys.values(), connection.company_id
-            )
-            created = self.with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True
-            ).create([
-                {
-                    "connection_id": connection.id,
-                    "wa_id": wa_id,
-                    "bsuid": profile.get("bsuid") or False,
-                    "contact_name": profile.get("contact_name") or False,
-                    "username": profile.get("username") or False,
-                    "partner_id": partners.get(keys[wa_id], self.env["res.partner"]).id,
-                    "origin_id": connection.default_origin_id.id,
-                }
-                for wa_id, profile in missing.items()
-            ])
-            result.update(zip(missing, created, strict=True))
-        # Profile names and usernames change; keep the latest one Meta sent.
-        for wa_id, conversation in result.items():
-            profile = customers[wa_id]
-            updates = {
-                fname: profile[fname]
-                for fname in ("contact_name", "username", "bsuid")
-                if profile.get(fname) and profile[fname] != conversation[fname]
-            }
-            if updates:
-                conversation.write(updates)
-        return result
-
-    @api.model
-    def _lock_customers(self, keys):
-        """Lock ``(connection id, wa_id)`` customers for this database session.
-
-        Session-level (not transaction-level) locks, so a caller can take them,
-        commit, and then read in a fresh snapshot what the previous holders
-        committed. Always pair with :meth:`_unlock_customers` in a ``finally``.
-        """
-        self.env.cr.execute(LOCK_CUSTOMERS, self._lock_args(keys))
-
-    @api.model
-    def _unlock_customers(self, keys):
-        self.env.cr.execute(UNLOCK_CUSTOMERS, self._lock_args(keys))
-
-    @api.model
-    def _lock_args(self, keys):
-        # a customer is locked under their match key, so a conversation we started
-        # as 5511988887777 and Meta's statuses for 551188887777 take the same lock
-        return ([k[0] for k in keys], [phone.match_key(k[1]) or k[1] for k in keys])
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):  # pylint: disable=unused-argument
+        # the assigned agent finds the conversation under Mine: never a follower
+        return []

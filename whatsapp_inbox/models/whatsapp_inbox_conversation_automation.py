@@ -28,7 +28,7 @@ class WhatsappInboxConversation(models.Model):
         (an expired token, a closed window...) is logged and never costs the
         customer messages already recorded.
         """
-        for conversation in self:
+        for conversation in self.filtered(lambda c: c._has_automations()):
             if conversation.connection_id.token_state == "expired":
                 conversation._auto_assign()
                 continue
@@ -40,6 +40,15 @@ class WhatsappInboxConversation(models.Model):
             except (UserError, ValidationError) as error:
                 _logger.warning("WhatsApp: automations of conversation %s skipped: %s",
                                 conversation.id, error)
+
+    def _has_automations(self):
+        """Whether an automation may act on the conversation (cheap: most have none)."""
+        self.ensure_one()
+        connection = self.connection_id
+        return bool(connection.bot_enabled or (connection.away_message
+                                               and connection.resource_calendar_id)
+                    or (self.state == "waiting" and not self.user_id
+                        and self.department_id.auto_assign))
 
     # ------------------------------------------------------------
     # Triage bot
@@ -125,10 +134,8 @@ class WhatsappInboxConversation(models.Model):
             agent = conversation.department_id._next_agent()
             if agent:
                 conversation.user_id = agent
-                conversation._ensure_discuss_channel()
-                conversation.message_post(
-                    body=self.env._("Assigned to %s (round-robin).", agent.name),
-                    subtype_xmlid="mail.mt_note")
+                conversation._message_log(
+                    body=self.env._("Assigned to %s (round-robin).", agent.name))
                 conversation._toast(agent, self.env._("New conversation for you: %s",
                                                       conversation.display_name))
 
@@ -145,7 +152,6 @@ class WhatsappInboxConversation(models.Model):
             ("last_message_at", "<", fields.Datetime.now() - timedelta(hours=hours)),
         ], limit=1000)
         for conversation in idle:
-            conversation.with_context(whatsapp_inbox_no_send=True).message_post(
-                body=self.env._("Finalized automatically after %s hours without messages.",
-                                hours), subtype_xmlid="mail.mt_note")
+            conversation._message_log(body=self.env._(
+                "Finalized automatically after %s hours without messages.", hours))
         idle.action_finalize()

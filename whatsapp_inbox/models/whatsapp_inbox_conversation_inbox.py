@@ -8,8 +8,8 @@ from ..tools import phone
 
 
 class WhatsappInboxConversation(models.Model):
-    """What attendants do from the inbox (take, transfer, link contacts), replies
-    from the chatter and Discuss, and live notifications."""
+    """What attendants do from the inbox (take, transfer, link contacts) and replies from
+    the chatter."""
 
     _inherit = "whatsapp.inbox.conversation"
 
@@ -23,9 +23,7 @@ class WhatsappInboxConversation(models.Model):
             if conversation.state == "bot":
                 conversation.action_release_bot()
             conversation.user_id = self.env.user
-            conversation._ensure_discuss_channel()
-            conversation.message_post(body=self.env._("Taken by %s.", self.env.user.name),
-                                      subtype_xmlid="mail.mt_note")
+            conversation._message_log(body=self.env._("Taken by %s.", self.env.user.name))
         self._notify_refresh()
         return True
 
@@ -53,11 +51,8 @@ class WhatsappInboxConversation(models.Model):
                                                     target=target, agent=self.env.user.name)
             if note:
                 body += plaintext2html(note)
-            conversation.with_context(whatsapp_inbox_no_send=True).message_post(
-                body=body, subtype_xmlid="mail.mt_note",
-                partner_ids=user.partner_id.ids if user else [])
-            if user:
-                conversation._ensure_discuss_channel()
+            conversation.message_post(body=body, subtype_xmlid="mail.mt_note",
+                                      partner_ids=user.partner_id.ids if user else [])
         self._auto_assign()
         self._notify_refresh()
         for conversation in self:
@@ -124,7 +119,7 @@ class WhatsappInboxConversation(models.Model):
                           subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------
-    # Chatter and Discuss
+    # Chatter
     # ------------------------------------------------------------
 
     def _message_get_suggested_recipients(self):
@@ -133,11 +128,14 @@ class WhatsappInboxConversation(models.Model):
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
-        """An agent's "Send message" in the chatter goes to the customer on WhatsApp."""
+        """A person's comment ("Send message" in the chatter) on a WhatsApp conversation goes
+        to the customer on WhatsApp; notes and system messages stay internal. Posting never
+        makes its author a follower: nothing grows per agent."""
         if self._is_agent_reply(kwargs):
             return self._send_from_html(kwargs.get("body") or "",
                                         kwargs.get("attachment_ids") or [])
-        return super().message_post(**kwargs)
+        return super(WhatsappInboxConversation, self.with_context(
+            mail_create_nosubscribe=True)).message_post(**kwargs)
 
     def _is_agent_reply(self, post_values):
         subtype_xmlid = post_values.get("subtype_xmlid")
@@ -146,11 +144,10 @@ class WhatsappInboxConversation(models.Model):
             subtype_id and subtype_id == self.env.ref("mail.mt_comment").id)
         return (len(self) == 1 and is_comment and self.channel == "whatsapp"
                 and post_values.get("message_type", "notification") == "comment"
-                and not self.env.context.get("whatsapp_inbox_no_send")
-                and self.env.user._is_internal())
+                and self.env.user._is_internal() and not self.env.user._is_superuser())
 
     def _send_from_html(self, body, attachment_ids):
-        """Send an HTML body (chatter, Discuss) and its attachments; return the chatter line."""
+        """Send an HTML body (the chatter's) and its attachments; return the chatter line."""
         self.ensure_one()
         text = html2plaintext(body).strip() if body else ""
         attachments = self.env["ir.attachment"].browse(attachment_ids)
@@ -162,57 +159,3 @@ class WhatsappInboxConversation(models.Model):
         if not message:
             raise UserError(self.env._("Write a message first."))
         return message.mail_message_id
-
-    def _ensure_discuss_channel(self):
-        """A private Discuss channel where the agent follows and answers the customer."""
-        for conversation in self.filtered("user_id"):
-            channel = conversation.discuss_channel_id
-            if not channel:
-                # sudo: discuss.channel - created for the assigned agent, who becomes member
-                channel = self.env["discuss.channel"].sudo().create({
-                    "name": f"WhatsApp · {conversation.display_name}",
-                    "channel_type": "group",
-                    "whatsapp_inbox_conversation_id": conversation.id,
-                })
-                conversation.discuss_channel_id = channel
-            members = channel.sudo().channel_member_ids
-            if conversation.user_id.partner_id not in members.partner_id:
-                channel.sudo()._add_members(users=conversation.user_id)
-            # the previous agents no longer follow the customer
-            members.filtered(lambda m, c=conversation: m.partner_id != c.user_id.partner_id
-                             ).sudo().unlink()
-
-    def _notify_inbound(self, messages):
-        """Live: refresh open views, mirror the messages into Discuss, toast the agents."""
-        self._notify_refresh()
-        for conversation in self:
-            batch = messages.filtered(lambda m, c=conversation: m.conversation_id == c)
-            if conversation.discuss_channel_id:
-                for message in batch:
-                    # sudo: discuss.channel - the webhook mirrors customer messages
-                    conversation.discuss_channel_id.sudo().with_context(
-                        whatsapp_inbox_no_send=True).message_post(
-                        body=message.mail_message_id.body, message_type="comment",
-                        subtype_xmlid="mail.mt_comment",
-                        author_id=conversation.partner_id.id or False,
-                        email_from=conversation.name)
-            if conversation.state in ("waiting", "open", "error"):
-                conversation._notify_agents(self.env._("%(name)s: %(text)s", name=conversation.name,
-                                              text=batch[-1:]._preview()))
-
-    def _notify_refresh(self):
-        """Tell the inbox views of every agent that these conversations changed."""
-        group = self.env.ref("whatsapp_inbox.group_agent")
-        self.env["bus.bus"]._sendone(group, "whatsapp_inbox/refresh", {"ids": self.ids})
-
-    def _notify_agents(self, message):
-        """A toast for the assigned agent, or the department when unassigned."""
-        self.ensure_one()
-        for user in self.user_id or self.department_id.member_ids:
-            self._toast(user, message)
-
-    def _toast(self, user, message):
-        """A passing notification in ``user``'s web client."""
-        self.env["bus.bus"]._sendone(user.partner_id, "simple_notification", {
-            "title": self.env._("WhatsApp"), "message": message, "sticky": False,
-            "type": "info"})

@@ -6,7 +6,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from .whatsapp_inbox_message import SEND_MEDIA_TYPES
+from ..tools.graph_api import media_type
 
 
 class WhatsappInboxConversation(models.Model):
@@ -20,7 +20,9 @@ class WhatsappInboxConversation(models.Model):
     # ------------------------------------------------------------
 
     def _queue_outbound(self, vals, chatter_body, automated=False):
-        """Record an agent's message as ``queued`` and wake the sending cron.
+        """The send door: every outbound path (composer, chatter, workspace, automations,
+        bot, API) ends here. Record the message as ``queued`` with its chatter line, and
+        wake the sending cron.
 
         The API is called after this transaction commits, by the cron: a slow or
         failing Meta never blocks or rolls back the agent's work. ``automated``
@@ -35,7 +37,7 @@ class WhatsappInboxConversation(models.Model):
             "model": self._name,
             "res_id": self.id,
             "message_type": "comment",
-            "subtype_id": self.env.ref("mail.mt_note").id,
+            "subtype_id": self.env.ref("mail.mt_comment").id,
             "body": chatter_body,
             "author_id": (self.env.ref("base.partner_root") if automated
                           else self.env.user.partner_id).id,
@@ -61,7 +63,7 @@ class WhatsappInboxConversation(models.Model):
         self.last_message_preview = message._preview()
         message = message.with_env(self.env)
         self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_send")._trigger()
-        self._notify_refresh()
+        self._notify_refresh(message)
         return message
 
     def _check_window(self):
@@ -84,8 +86,7 @@ class WhatsappInboxConversation(models.Model):
         """Queue a file (uploaded to Meta when sent); window rule as for text."""
         self.ensure_one()
         self._check_window()
-        family = (attachment.mimetype or "").split("/")[0]
-        message_type = SEND_MEDIA_TYPES.get(family, "document")
+        message_type = media_type(attachment.mimetype)
         body = Markup("<p><em>%s</em></p>") % attachment.name
         if caption:
             body += plaintext2html(caption)
@@ -185,30 +186,23 @@ class WhatsappInboxConversation(models.Model):
         return self.action_open_composer("template", template)
 
     def action_error_other_channel(self):
-        """Undeliverable on WhatsApp (131026): email the contact, or plan a call."""
+        """Undeliverable on WhatsApp (131026): start an attendance with the contact by email,
+        or else by phone (the Start attendance wizard, prefilled)."""
         self.ensure_one()
-        if self.partner_id.email:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "mail.compose.message",
-                "view_mode": "form",
-                "target": "new",
-                "context": {
-                    "default_model": self._name,
-                    "default_res_ids": self.ids,
-                    "default_partner_ids": self.partner_id.ids,
-                    "default_composition_mode": "comment",
-                    "default_subtype_xmlid": "mail.mt_comment",
-                    # an email, not a WhatsApp message (see message_post)
-                    "whatsapp_inbox_no_send": True,
-                },
-            }
-        self.activity_schedule(
-            "mail.mail_activity_data_call", user_id=(self.user_id or self.env.user).id,
-            summary=self.env._("Call %s: WhatsApp cannot deliver to this number",
-                               self.display_name),
-            note=self.phone or self.wa_id)
-        return True
+        partner = self.partner_id
+        context = {"default_channel": "email" if partner.email else "voip"}
+        if partner:
+            context["default_partner_id"] = partner.id
+        if not (partner.email or partner.mobile or partner.phone):
+            context.update(default_name=self.name, default_phone=self.phone)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Start attendance"),
+            "res_model": "whatsapp.inbox.start",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
 
     def action_error_resync_templates(self):
         """Template mismatch (132000/132001): resync, then name what is missing."""
@@ -241,6 +235,5 @@ class WhatsappInboxConversation(models.Model):
         self.check_access("write")
         # sudo: whatsapp.inbox.message - resending the conversation's own failed message
         failed.sudo().action_resend()
-        self._write_transition({"state": "open" if self.first_response_at else "waiting",
-                    "error_reason": False, "last_failed_message_id": False})
+        self._transition("resend_answered" if self.first_response_at else "resend")
         return True

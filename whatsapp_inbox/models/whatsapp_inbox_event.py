@@ -1,21 +1,35 @@
-import json
 import logging
-from collections import defaultdict
+import select
+import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.locks import processing_lock, processing_running
 
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+BATCH_SIZE = 100  # deliveries per transaction at most,
+BATCH_BYTES = 1024 * 1024  # and about a thousand messages
+# A cron run stops after this and triggers the next run, well within the cron workers' time
+# limit (limit_time_real_cron, 120 s by default).
+RUN_SECONDS = 20
+# Once drained, a run waits this long for the next delivery before it ends.
+LINGER_SECONDS = 5
+CHANNEL = "whatsapp_inbox_delivery"  # the journal notifies it
 
 
 class WhatsappInboxEvent(models.Model):
     """Journal of verified webhook deliveries.
 
-    A delivery is journaled and committed before Meta gets its 200, so nothing
-    acknowledged can be lost; processing failures stay here to be retried.
+    The webhook journals a delivery (one insert) and answers Meta once it is committed;
+    the processing cron, triggered at once, applies the pending deliveries in batches. After
+    the 200 a delivery ends ``done``, or ``failed`` with an error that names every item it
+    could not store (the other items are stored); failed ones are retried and can be replayed.
     """
 
     _name = "whatsapp.inbox.event"
@@ -38,186 +52,150 @@ class WhatsappInboxEvent(models.Model):
     processed_at = fields.Datetime(readonly=True)
 
     @api.model
-    def _journal(self, body, connections):
-        """Record a delivery whose signature ``connections`` verified."""
-        return self.create({
-            "body": body.decode("utf-8", errors="replace"),
-            "connection_ids": [fields.Command.set(connections.ids)],
-        })
+    def _journal(self, text, connection_ids):
+        """Record a delivery whose signature the connections ``connection_ids`` verified,
+        and wake the processing cron (it runs once this transaction commits).
+
+        The webhook's whole work, so one statement: the event, its connections and the
+        cron's trigger (what ``ir.cron._trigger()`` writes, without reading the cron).
+        """
+        cron = self.env["ir.cron"].browse(self.env["ir.model.data"]._xmlid_to_res_id(
+            "whatsapp_inbox.ir_cron_whatsapp_inbox_event_process"))
+        links = self._fields["connection_ids"]
+        self.env.cr.execute(SQL(
+            """
+            WITH event AS (
+                INSERT INTO whatsapp_inbox_event
+                    (body, received_at, state, attempts, create_uid, create_date, write_uid,
+                     write_date)
+                VALUES (%(body)s, %(now)s, 'pending', 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                RETURNING id
+            ), links AS (
+                INSERT INTO %(relation)s (%(event)s, %(connection)s)
+                SELECT event.id, unnest(%(connections)s::int[]) FROM event
+            ), wake_up AS (
+                INSERT INTO ir_cron_trigger
+                    (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                VALUES (%(cron)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
+            )
+            SELECT id, pg_notify(%(channel)s, '') FROM event
+            """,
+            body=text, now=fields.Datetime.now(), uid=self.env.uid, cron=cron.id,
+            relation=SQL.identifier(links.relation), event=SQL.identifier(links.column1),
+            connection=SQL.identifier(links.column2), connections=list(connection_ids),
+            channel=CHANNEL,
+        ))
+        event = self.browse(self.env.cr.fetchone()[0])
+
+        @self.env.cr.postcommit.add
+        def wake_up():
+            # a run listening for deliveries gets this one (see _process_pending); waking
+            # the cron costs a transaction on another database connection
+            try:
+                if not processing_running(self.env.cr):
+                    cron._notifydb()
+            # the delivery is committed: Meta must get its 200, the cron's interval catches up
+            except Exception:  # pylint: disable=broad-exception-caught
+                _logger.warning("WhatsApp event %s: the processing cron could not be woken",
+                                event.id, exc_info=True)
+
+        return event
 
     # ------------------------------------------------------------
     # Processing
     # ------------------------------------------------------------
 
-    def _changes_by_connection(self):
-        """Group the delivery's ``messages`` changes by verified connection.
+    @api.model
+    def _cron_process(self):
+        """Apply the pending deliveries, in batches, and the next ones as they come.
 
-        Shape::
-
-            {"object": "whatsapp_business_account", "entry": [{"id": "<WABA id>",
-              "changes": [{"field": "messages", "value": {
-                "metadata": {"phone_number_id": "...", "display_phone_number": "..."},
-                "contacts": [...], "messages": [...], "statuses": [...]}}]}]}
-
-        Template status updates (field ``message_template_status_update``) come
-        per WABA and are grouped under ``templates``.
-
-        :return: ``{connection: {"contacts": [], "messages": [], "statuses": [],
-            "templates": []}}``
+        The webhook triggers this cron, and Odoo's cron workers wake up on triggers, so a
+        message is stored within a second on an idle server. A run then listens for the next
+        deliveries for ``LINGER_SECONDS`` (the webhook notifies it instead of the cron): under
+        steady traffic one run drains delivery after delivery. The cron's interval only
+        catches deliveries a killed worker left pending.
         """
-        self.ensure_one()
-        return self._group_changes(self.body, self.connection_ids)
+        self._process_pending(auto_commit=True, linger=LINGER_SECONDS)
 
     @api.model
-    def _group_changes(self, body, connections):
-        """See :meth:`_changes_by_connection`, for a raw ``body`` (str) verified by
-        ``connections``."""
-        # PostgreSQL text cannot hold NUL characters: drop them rather than fail forever
-        payload = json.loads(body.replace("\\u0000", ""))
-        by_phone_number_id = {c.phone_number_id: c for c in connections}
-        by_waba_id = defaultdict(list)
-        for connection in connections.filtered("waba_id"):
-            by_waba_id[connection.waba_id].append(connection)
-        grouped = defaultdict(
-            lambda: {"contacts": [], "messages": [], "statuses": [], "templates": []})
-        entries = payload.get("entry") if isinstance(payload, dict) else None
-        for entry in entries if isinstance(entries, list) else []:
-            changes = entry.get("changes") if isinstance(entry, dict) else None
-            for change in changes if isinstance(changes, list) else []:
-                if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
-                    _logger.warning("WhatsApp event: malformed change skipped")
-                    continue
-                if change.get("field") == "message_template_status_update":
-                    # every number of the WABA has its copy of the templates
-                    for connection in by_waba_id.get(str(entry.get("id")), []):
-                        grouped[connection]["templates"].append(change["value"])
-                    continue
-                if change.get("field") != "messages":
-                    _logger.info("WhatsApp event: field %r not handled", change.get("field"))
-                    continue
-                value = change["value"]
-                metadata = value.get("metadata")
-                phone_number_id = metadata.get("phone_number_id") if isinstance(
-                    metadata, dict) else None
-                connection = by_phone_number_id.get(phone_number_id)
-                if not connection:
-                    _logger.warning("WhatsApp event: phone_number_id %r is not a verified "
-                                    "connection, change skipped", phone_number_id)
-                    continue
-                for key in ("contacts", "messages", "statuses"):
-                    if isinstance(value.get(key), list):
-                        grouped[connection][key] += value[key]
-        return grouped
+    def _process_pending(self, auto_commit=False, linger=0):
+        """Process the pending deliveries, oldest first, in batches; return how many.
 
-    def _customer_keys(self, grouped):
-        """``(connection id, customer)`` pairs the changes touch, to lock them."""
-        keys = set()
-        for connection, value in grouped.items():
-            for message in value["messages"]:
-                if isinstance(message, dict):
-                    customer = message.get("from") or message.get("from_user_id")
-                    keys.add((connection.id, str(customer)))
-            for status in value["statuses"]:
-                if isinstance(status, dict):
-                    keys.add((connection.id, str(status.get("recipient_id")
-                                                 or status.get("recipient_user_id"))))
-        return sorted(keys)
-
-    def _process(self):
-        """Apply the deliveries to conversations and messages (idempotent)."""
-        for event in self:
-            event._apply(event._changes_by_connection())
-
-    def _apply(self, grouped):
-        """Apply the changes :meth:`_changes_by_connection` grouped."""
-        Message = self.env["whatsapp.inbox.message"]
-        for connection, value in grouped.items():
-            Message._ingest_inbound(connection, value["contacts"], value["messages"])
-            Message._apply_statuses(value["statuses"])
-            if value["templates"]:
-                self.env["whatsapp.inbox.template"]._apply_status_updates(
-                    connection, value["templates"])
+        With ``auto_commit`` each batch commits, and statuses held for a wamid recorded since
+        are applied first. With ``linger`` (seconds) the run holds the processing lock and
+        waits that long for each next delivery; after it, what arrived meanwhile triggers the
+        next run.
+        """
+        cr = self.env.cr
+        if not auto_commit:
+            return self._drain()
+        if not linger:
+            done = self._drain(auto_commit=True)
+        else:
+            with processing_lock(cr), self._listening():
+                done = self._drain(auto_commit=True, linger=linger)
+            # commit: see what came while the lock was held, or what the time limit left
+            cr.commit()  # pylint: disable=invalid-commit
+        if self.search_count([("state", "=", "pending")], limit=1):
+            self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
+            cr.commit()  # pylint: disable=invalid-commit
+        return done
 
     @api.model
-    def _receive(self, body, connections):
-        """Journal a verified delivery and process it (the webhook's path).
+    def _drain(self, auto_commit=False, linger=0):
+        deadline = time.monotonic() + RUN_SECONDS
+        done = 0
+        while time.monotonic() < deadline:
+            if auto_commit and self.env["whatsapp.inbox.message.status"]._adopt():
+                # commit: statuses held until their wamid was stored, applied on their own
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            events = self.search([("state", "=", "pending")], order="id", limit=BATCH_SIZE)
+            if not events:
+                if linger and self._wait_for_delivery(min(linger, deadline - time.monotonic())):
+                    continue
+                break
+            size, batch = 0, self.browse()
+            for event in events:
+                size += len(event.body)
+                if batch and size > BATCH_BYTES:
+                    break
+                batch |= event
+            batch._process_batch(auto_commit)
+            done += len(batch)
+        return done
 
-        The customers it touches are locked first, so one commit both makes the
-        delivery durable before Meta gets its 200 and starts the processing
-        transaction after whatever the previous holders of the locks committed
-        (see :meth:`_process_in_own_transactions`).
-        """
-        text = body.decode("utf-8", errors="replace")
+    @contextmanager
+    def _listening(self):
+        """LISTEN to the journal's notifications during the block (LISTEN and UNLISTEN take
+        effect when their transaction commits)."""
+        cr = self.env.cr
+        cr.execute(SQL("LISTEN %s", SQL.identifier(CHANNEL)))
+        # commit: listening starts now
+        cr.commit()  # pylint: disable=invalid-commit
         try:
-            grouped = self._group_changes(text, connections)
-        except ValueError:
-            grouped = {}  # journaled anyway; processing it will record why it fails
-        keys = self._customer_keys(grouped)
-        Conversation = self.env["whatsapp.inbox.conversation"]
-        Conversation._lock_customers(keys)
-        try:
-            event = self._journal(body, connections)
-            # commit: the delivery is journaled before it is acknowledged, and the
-            # processing below starts in a fresh snapshot
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            event._run(grouped, attempts=0)
+            yield
         finally:
-            Conversation._unlock_customers(keys)
-        return event
-
-    def _run(self, grouped, attempts):
-        """Apply ``grouped`` in the current (fresh) transaction and commit; on error
-        roll back and keep the error on the event for the retry cron."""
-        self.ensure_one()
-        cr = self.env.cr
-        try:
-            self._apply(grouped)
-            self.write({"state": "done", "processed_at": fields.Datetime.now(),
-                        "attempts": attempts + 1, "error": False})
-            # commit: the event is done, independently of the next ones
-            cr.commit()  # pylint: disable=invalid-commit
-        # any error is kept on the event, for the retry cron and the admins
-        except Exception as error:  # pylint: disable=broad-exception-caught
+            # the block committed its work: end whatever it left open, even a failed one
             cr.rollback()
-            _logger.exception("WhatsApp event %s failed", self.id)
-            self.write({"state": "failed", "attempts": attempts + 1,
-                        "error": f"{type(error).__name__}: {error}"})
-            # commit: keep the failure for the admins and the cron
+            cr.execute(SQL("UNLISTEN %s", SQL.identifier(CHANNEL)))
+            # commit: the pooled connection stops listening
             cr.commit()  # pylint: disable=invalid-commit
 
-    def _process_in_own_transactions(self):
-        """Process each event in a transaction of its own, committing as it goes.
-
-        Must be called at a transaction boundary (right after the journal was
-        committed). The customers an event touches are locked with session-level
-        advisory locks *before* its transaction takes its snapshot, so two workers
-        handling the same customer at once run one after the other and the second
-        sees what the first committed: a new customer gets one conversation, and no
-        update is lost to a serialization failure. A failed event is kept, with its
-        error, for the retry cron.
-        """
+    @api.model
+    def _wait_for_delivery(self, timeout):
+        """Wait for the journal's notification of a delivery; whether one came in time."""
         cr = self.env.cr
-        for event in self:
-            try:
-                grouped = event._changes_by_connection()
-            except ValueError as error:
-                _logger.warning("WhatsApp event %s is not valid JSON: %s", event.id, error)
-                event.write({"state": "failed", "attempts": event.attempts + 1,
-                             "error": f"Invalid JSON: {error}"})
-                # commit: keep the failure for the admins
-                cr.commit()  # pylint: disable=invalid-commit
-                continue
-            keys = event._customer_keys(grouped)
-            attempts = event.attempts
-            Conversation = self.env["whatsapp.inbox.conversation"]
-            Conversation._lock_customers(keys)
-            try:
-                # commit: start a transaction whose snapshot sees what the previous
-                # holders of these locks committed before releasing them
-                cr.commit()  # pylint: disable=invalid-commit
-                event._run(grouped, attempts)
-            finally:
-                Conversation._unlock_customers(keys)
+        # end the transaction: the next search must see what was committed meanwhile
+        cr.commit()  # pylint: disable=invalid-commit
+        connection = cr._cnx  # the connection that LISTENs
+        # psycopg2 reads notifications along with query results: one may already be here
+        connection.poll()
+        if not connection.notifies and not select.select([connection], [], [],
+                                                          max(timeout, 0))[0]:
+            return False
+        connection.poll()
+        connection.notifies.clear()
+        return True
 
     # ------------------------------------------------------------
     # Actions and crons
@@ -227,23 +205,22 @@ class WhatsappInboxEvent(models.Model):
         """Process the events again, in the current transaction (admin button)."""
         if not self.env.is_system():
             raise UserError(self.env._("Only administrators can replay webhook events."))
-        for event in self:
-            # sudo: whatsapp.inbox.event - replays what the webhook did, for every company
-            event.sudo()._process()
-            event.write({"state": "done", "processed_at": fields.Datetime.now(),
-                         "attempts": event.attempts + 1, "error": False})
+        # sudo: whatsapp.inbox.event - replays what the webhook did, for every company
+        self.sudo()._process()
         return True
 
     @api.model
     def _cron_retry(self):
-        """Retry events left pending (a worker died) or failed, with up to
-        ``MAX_ATTEMPTS`` attempts; events of the last minute are left to their request."""
+        """Queue again the failed events, up to ``MAX_ATTEMPTS`` attempts, a minute after
+        their last attempt, for the processing cron."""
         events = self.search([
-            ("state", "in", ("pending", "failed")),
+            ("state", "=", "failed"),
             ("attempts", "<", MAX_ATTEMPTS),
-            ("received_at", "<", fields.Datetime.now() - timedelta(minutes=1)),
-        ], limit=100, order="id")
-        events._process_in_own_transactions()
+            ("write_date", "<", fields.Datetime.now() - timedelta(minutes=1)),
+        ], limit=1000, order="id")
+        if events:
+            events.write({"state": "pending"})
+            self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()
 
     @api.model
     def _cron_vacuum(self):

@@ -102,27 +102,30 @@ class WhatsappInboxTemplate(models.Model):
         return seen
 
     @api.model
-    def _apply_status_updates(self, connection, updates):
+    def _apply_status_updates(self, items):
         """Apply ``message_template_status_update`` webhooks.
 
-        Shape: ``{"event": "APPROVED", "message_template_id": 123,
-        "message_template_name": "x", "message_template_language": "pt_BR",
-        "reason": "NONE"}``
+        :param list items: ``[(connection, webhook.TemplateUpdate)]``
+        :return: the templates updated
         """
-        for update in updates:
-            template = self.with_context(active_test=False).search([
-                ("connection_id", "=", connection.id),
-                "|", ("meta_id", "=", str(update.get("message_template_id"))),
-                "&", ("name", "=", update.get("message_template_name")),
-                ("language", "=", update.get("message_template_language")),
-            ], limit=1)
-            status = update.get("event")
-            if template and status in dict(self._fields["status"].selection):
-                reason = update.get("reason")
+        updated = self.browse()
+        statuses = dict(self._fields["status"].selection)
+        for connection, update in items:
+            if update.event not in statuses:
+                continue
+            domain = ["&", ("name", "=", update.name), ("language", "=", update.language)]
+            if update.template_id:
+                domain = ["|", ("meta_id", "=", update.template_id), *domain]
+            template = self.with_context(active_test=False).search(
+                [("connection_id", "=", connection.id), *domain], limit=1)
+            if template:
+                reason = update.reason
                 template.write({
-                    "status": status,
+                    "status": update.event,
                     "rejected_reason": reason if reason and reason != "NONE" else False,
                 })
+                updated |= template
+        return updated
 
     # ------------------------------------------------------------
     # Sending

@@ -11,3 +11,7 @@ from . import test_sending_http
 from . import test_inbox
 from . import test_leads
 from . import test_hardening
+from . import test_wire_format
+from . import test_locks
+from . import test_connection
+from . import test_live_updates

@@ -6,6 +6,9 @@ from . import payloads
 from .simulator import CloudApiSimulator
 
 _numbers = itertools.count(1)
+# The arrow that brings a new conversation to each state (see TRANSITIONS).
+ARRIVES_BY = {"waiting": "customer_message", "open": "agent_reply", "bot": "start_bot",
+              "done": "finalize", "error": "send_failure"}
 
 
 class WhatsappInboxCase(TransactionCase):
@@ -38,11 +41,22 @@ class WhatsappInboxCase(TransactionCase):
         cls.Conversation = cls.env["whatsapp.inbox.conversation"]
         cls.Message = cls.env["whatsapp.inbox.message"]
 
+    def deliver(self, payload, connections=None):
+        """Journal a delivery (a dict, or raw bytes) verified by ``connections``, and process
+        it as the cron does; return its event."""
+        body = payload if isinstance(payload, bytes) else payloads.encode(payload)
+        Event = self.env["whatsapp.inbox.event"]
+        event = Event._journal(body.decode(), (connections or self.connection).ids)
+        event._process()
+        return event
+
     def receive(self, *messages, contacts=(), connection=None):
-        """Ingest customer ``messages`` as one delivery; return the new messages."""
-        return self.Message._ingest_inbound(
-            connection or self.connection, list(contacts), list(messages)
-        )
+        """Deliver customer ``messages`` in one delivery; return the messages stored."""
+        connection = connection or self.connection
+        self.deliver(payloads.delivery(payloads.change(
+            connection.phone_number_id, messages=messages, contacts=contacts)), connection)
+        wamids = [m["id"] for m in messages if isinstance(m, dict) and isinstance(m.get("id"), str)]
+        return self.Message.search([("wamid", "in", wamids)])
 
     def conversation_of(self, wa_id, connection=None):
         return self.Conversation.search([
@@ -50,13 +64,15 @@ class WhatsappInboxCase(TransactionCase):
         ])
 
     def make_conversation(self, state="new", **vals):
-        """A conversation in ``state``, as if it had got there by itself."""
-        return self.Conversation.create({
+        """A conversation in ``state``, got there by its arrow, then given ``vals``."""
+        conversation = self.Conversation.create({
             "connection_id": self.connection.id,
             "wa_id": vals.pop("wa_id", None) or f"55119{next(_numbers):08d}",
-            "state": state,
-            **vals,
         })
+        if state != "new":
+            conversation._transition(ARRIVES_BY[state])
+        conversation.write(vals)
+        return conversation
 
     def make_outbound(self, conversation, wamid, status="sent"):
         return self.Message.create({
@@ -104,10 +120,8 @@ class WhatsappInboxSimulatorCase(WhatsappInboxCase):
         """Process the webhooks the simulator would have posted; return them."""
         callbacks = self.sim.pending()
         self.sim.clear_pending()
-        Event = self.env["whatsapp.inbox.event"]
-        connections = self.connection | self.connection_ar
         for payload in callbacks:
-            Event._journal(payloads.encode(payload), connections)._process()
+            self.deliver(payload, self.connection | self.connection_ar)
         return callbacks
 
     def open_window(self, wa_id=None, **vals):

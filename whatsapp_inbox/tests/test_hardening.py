@@ -1,20 +1,16 @@
 """Abuse and failure cases found in review: each test fails without its fix."""
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
+from odoo.tests import Form
 from odoo.tools import mute_logger
 
+from ..tools.locks import lock_numbers
 from .common import WhatsappInboxSimulatorCase, payloads
 
 WA = "5511987654321"
 
 
 class TestHardening(WhatsappInboxSimulatorCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.employee = new_test_user(cls.env, login="plain_employee", groups="base.group_user")
-
     def test_agents_cannot_forge_messages(self):
         conversation = self.open_window()
         Message = self.Message.with_user(self.agent)
@@ -33,24 +29,16 @@ class TestHardening(WhatsappInboxSimulatorCase):
         for vals in ({"opted_out": False}, {"state": "done"}):
             with self.assertRaises(AccessError, msg=vals):
                 as_agent.write(vals)
+            # the context key the transitions once used unlocks nothing
+            with self.assertRaises(AccessError, msg=vals):
+                as_agent.with_context(whatsapp_inbox_transition=True).write(vals)
+        for vals in ({"state": "done"}, {"opted_out": True}):
+            with self.assertRaises(AccessError, msg=vals):
+                self.Conversation.with_user(self.agent).create(
+                    {"connection_id": self.connection.id, "wa_id": "5511900009999", **vals})
         as_agent.action_finalize()
         self.assertEqual(conversation.state, "done")
-
-    def test_only_the_inbox_links_discuss_channels(self):
-        conversation = self.open_window()
-        channel = self.env["discuss.channel"].with_user(self.employee).create(
-            {"name": "mine", "channel_type": "group"})
-        with self.assertRaises(AccessError):
-            channel.write({"whatsapp_inbox_conversation_id": conversation.id})
-
-    def test_discuss_replies_only_from_the_assigned_agent(self):
-        conversation = self.open_window()
-        conversation.with_user(self.agent).action_take()
-        channel = conversation.discuss_channel_id
-        other = new_test_user(self.env, login="wa_other", groups="whatsapp_inbox.group_agent")
-        conversation.with_user(self.agent)._transfer(other)
-        self.assertEqual(channel.channel_member_ids.partner_id, other.partner_id,
-                         "the previous agent left the channel")
+        self.assertTrue(conversation.opted_out)
 
     def test_media_id_never_sends_the_token_elsewhere(self):
         message = self.receive(payloads.inbound(WA, "image", {"id": "MEDIA", "mime_type": "x"}))
@@ -75,7 +63,7 @@ class TestHardening(WhatsappInboxSimulatorCase):
         other = "5511977776666"
         conversation = self.make_conversation("waiting", wa_id=other,
                                               last_inbound_at="2020-01-01 00:00:00")
-        conversation._write_transition({"state": "bot"})
+        conversation.action_start_bot()
         self.receive(payloads.text(other, "1", timestamp=1577836800))  # a late redelivery
         self.assertTrue(conversation.wa_message_ids, "kept although the bot could not answer")
 
@@ -105,9 +93,13 @@ class TestHardening(WhatsappInboxSimulatorCase):
         conversation.partner_id = self.env["res.partner"].create(
             {"name": "Rita", "email": "rita@example.com"})
         action = conversation.action_error_other_channel()
-        conversation.with_context(**action["context"]).message_post(
-            body="Por email", message_type="comment", subtype_xmlid="mail.mt_comment",
-            partner_ids=conversation.partner_id.ids)
+        start = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        self.assertEqual((start.channel, start.email), ("email", "rita@example.com"))
+        start.body = "Por email"
+        start.save().action_start()
+        self.assertTrue(self.env["mail.notification"].search([
+            ("res_partner_id", "=", conversation.partner_id.id),
+            ("notification_type", "=", "email")]), "an email went to the contact")
         self.assertFalse(conversation.wa_message_ids.filtered(lambda m: m.direction == "out"))
 
     def test_reply_to_a_conversation_we_started_with_the_ninth_digit(self):
@@ -117,11 +109,9 @@ class TestHardening(WhatsappInboxSimulatorCase):
         self.assertFalse(self.Conversation.search([("wa_id", "=", "551188887777")]))
 
     def test_both_spellings_of_a_brazilian_mobile_take_one_lock(self):
-        _connection_ids, keys = self.Conversation._lock_args([
-            (self.connection.id, "5511988887777"), (self.connection.id, "551188887777"),
-            (self.connection.id, "BR.1502576394655843")])
-        self.assertEqual(keys[0], keys[1])
-        self.assertEqual(keys[2], "BR.1502576394655843")
+        both = lock_numbers([(self.connection.id, "5511988887777"),
+                             (self.connection.id, "551188887777")])
+        self.assertEqual(len(both), 1)
 
     def test_resend_forgets_the_old_wamid(self):
         conversation = self.open_window()
@@ -131,6 +121,6 @@ class TestHardening(WhatsappInboxSimulatorCase):
         message.wamid = "wamid.OLD"
         conversation.action_resend_failed()
         self.assertFalse(message.wamid)
-        self.Message._apply_statuses([payloads.status("wamid.OLD", "failed", WA,
-                                                      error=(131026, "late"))])
+        self.deliver(payloads.delivery(payloads.change("PNID-BR", statuses=[
+            payloads.status("wamid.OLD", "failed", WA, error=(131026, "late"))])))
         self.assertEqual(message.status, "queued")

@@ -135,7 +135,7 @@ class TestInboundFlow(WhatsappInboxCase):
         conversation = first.conversation_id
         chatter_count = len(conversation.message_ids)
         again = self.receive(raw, raw)
-        self.assertFalse(again)
+        self.assertEqual(again, first)
         self.assertEqual(len(conversation.wa_message_ids), 1)
         self.assertEqual(len(conversation.message_ids), chatter_count)
 

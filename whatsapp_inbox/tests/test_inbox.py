@@ -59,8 +59,7 @@ class TestInboxActions(WhatsappInboxCase):
         conversation = self.make_conversation("bot", last_inbound_at="2026-01-01 10:00:00")
         conversation.with_user(self.agent).action_take()
         self.assertConversation(conversation, user_id=self.agent, state="waiting")
-        self.assertIn(self.agent.partner_id,
-                      conversation.discuss_channel_id.channel_member_ids.partner_id)
+        self.assertFalse(conversation.message_partner_ids, "agents never follow conversations")
 
     def test_finalize_several_from_the_list(self):
         conversations = self.waiting() | self.waiting("5511900002222")
@@ -146,7 +145,8 @@ class TestInboxActions(WhatsappInboxCase):
 
 
 class TestReplyChannels(WhatsappInboxCase):
-    """Agents answer from the chatter or Discuss; the customer gets WhatsApp, never email."""
+    """Agents answer from the chatter (or any screen): the customer gets WhatsApp, never
+    email, and each message lives once, in the conversation's thread."""
 
     def setUp(self):
         super().setUp()
@@ -171,15 +171,28 @@ class TestReplyChannels(WhatsappInboxCase):
             body="internal", message_type="comment", subtype_xmlid="mail.mt_note")
         self.assertFalse(self.conversation.wa_message_ids.filtered(lambda m: m.direction == "out"))
 
-    def test_discuss_channel_mirrors_inbound_and_sends_replies(self):
-        channel = self.conversation.discuss_channel_id
-        self.assertTrue(channel)
+    def test_each_message_is_stored_once_in_the_conversation_thread(self):
         self.receive(payloads.text(WA, "Ainda está aí?"))
-        self.assertIn("Ainda está aí?", channel.message_ids[0].body)
-        channel.with_user(self.agent).message_post(
+        self.conversation.with_user(self.agent).message_post(
             body="Sim, estou aqui!", message_type="comment", subtype_xmlid="mail.mt_comment")
-        sent = self.conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
-        self.assertEqual(sent.body, "Sim, estou aqui!")
+        self.conversation.with_user(self.agent)._send_text("Posso ajudar?")
+        messages = self.conversation.wa_message_ids
+        self.assertEqual(messages.mapped("body"),
+                         ["Oi", "Ainda está aí?", "Sim, estou aqui!", "Posso ajudar?"])
+        lines = self.env["mail.message"].search([("body", "ilike", "aqui!")])
+        self.assertEqual(lines, messages[2].mail_message_id, "one chatter line, nowhere else")
+        self.assertEqual(lines.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertFalse(self.env["discuss.channel"].search([("name", "ilike", "Maria")]))
+        self.assertFalse(self.conversation.message_partner_ids, "no follower was added")
+
+    def test_first_reply_assigns_the_conversation_to_its_author(self):
+        conversation = self.conversation
+        conversation.user_id = False
+        conversation.with_user(self.agent)._send_text("Olá")
+        self.assertEqual(conversation.user_id, self.agent)
+        other = new_test_user(self.env, login="wa_other_agent", groups="whatsapp_inbox.group_agent")
+        conversation.with_user(other)._send_text("Eu também")
+        self.assertEqual(conversation.user_id, self.agent, "only when it has no agent")
 
 
 @tagged("post_install", "-at_install")
@@ -194,11 +207,16 @@ class TestInboxTours(HttpCase):
         new_test_user(cls.env, login="tour_agent_b", name="Tour Agent B",
                       groups="whatsapp_inbox.group_agent")
         cls.env["res.partner"].create({"name": "Tour Partner", "email": "tour.partner@example.com"})
-        Message = cls.env["whatsapp.inbox.message"]
-        Message._ingest_inbound(connection, [payloads.contact("5511911110001", "Tour Customer"),
-                                             payloads.contact("5511911110002", "Unknown Lead")],
-                                [payloads.text("5511911110001", "Olá"),
-                                 payloads.text("5511911110002", "Quero um orçamento")])
+        cls.deliver(connection, [payloads.contact("5511911110001", "Tour Customer"),
+                                 payloads.contact("5511911110002", "Unknown Lead")],
+                    [payloads.text("5511911110001", "Olá"),
+                     payloads.text("5511911110002", "Quero um orçamento")])
+
+    @classmethod
+    def deliver(cls, connection, contacts, messages):
+        body = payloads.encode(payloads.delivery(payloads.change(
+            connection.phone_number_id, messages=messages, contacts=contacts)))
+        cls.env["whatsapp.inbox.event"]._journal(body.decode(), connection.ids)._process()
 
     def test_attend_tour(self):
         self.start_tour(WAITING_URL, "whatsapp_inbox_attend_tour", login="tour_agent_a")
@@ -210,9 +228,8 @@ class TestInboxTours(HttpCase):
 
     def test_agent_opening_marks_seen_tour(self):
         connection = self.env["whatsapp.inbox.connection"].search([("name", "=", "Tour")])
-        self.env["whatsapp.inbox.message"]._ingest_inbound(
-            connection, [payloads.contact("5511911110003", "Seen Customer")],
-            [payloads.text("5511911110003", "Alô?")])
+        self.deliver(connection, [payloads.contact("5511911110003", "Seen Customer")],
+                     [payloads.text("5511911110003", "Alô?")])
         conversation = self.env["whatsapp.inbox.conversation"].search(
             [("contact_name", "=", "Seen Customer")])
         conversation.user_id = self.agent_a

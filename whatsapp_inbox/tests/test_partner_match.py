@@ -55,3 +55,24 @@ class TestPartnerMatch(WhatsappInboxCase):
              WHERE tablename = 'res_partner' AND indexdef LIKE '%%whatsapp_inbox_%%_key%%'
         """)
         self.assertEqual(len(self.env.cr.fetchall()), 2)
+
+    def test_both_spellings_in_one_delivery_make_one_conversation_and_one_contact(self):
+        partner = self.env["res.partner"].create({
+            "name": "Bia", "mobile": "+55 11 98888-7777", "country_id": self.br.id})
+        self.receive(payloads.text("551188887777", "oi"), payloads.text("5511988887777", "sou eu"),
+                     contacts=[payloads.contact("551188887777", "Bia"),
+                               payloads.contact("5511988887777", "Bia")])
+        conversations = self.Conversation.search([("wa_id", "in", ["551188887777",
+                                                                   "5511988887777"])])
+        self.assertEqual(len(conversations), 1)
+        self.assertEqual(conversations.partner_id, partner)
+        self.assertEqual(len(conversations.wa_message_ids), 2)
+
+    def test_contact_registered_later_is_linked_at_the_next_message(self):
+        self.receive(payloads.text("5511977776666", "oi"))
+        conversation = self.conversation_of("5511977776666")
+        self.assertFalse(conversation.partner_id)
+        partner = self.env["res.partner"].create({
+            "name": "Rui", "phone": "(11) 97777-6666", "country_id": self.br.id})
+        self.receive(payloads.text("5511977776666", "voltei"))
+        self.assertConversation(conversation, partner_id=partner, name="Rui")

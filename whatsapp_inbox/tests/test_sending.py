@@ -175,13 +175,16 @@ class TestSendFailures(WhatsappInboxSimulatorCase):
         self.send_queue()
         self.deliver_callbacks()
         self.assertConversation(conversation, state="error", error_type="undeliverable")
-        conversation.action_error_other_channel()
-        self.assertEqual(conversation.activity_ids.activity_type_id,
-                         self.env.ref("mail.mail_activity_data_call"))
+        action = conversation.action_error_other_channel()
+        self.assertEqual((action["res_model"], action["context"]["default_channel"],
+                          action["context"]["default_phone"]),
+                         ("whatsapp.inbox.start", "voip", conversation.phone))
         conversation.partner_id = self.env["res.partner"].create(
             {"name": "Rita", "email": "rita@example.com"})
         action = conversation.action_error_other_channel()
-        self.assertEqual(action["res_model"], "mail.compose.message")
+        self.assertEqual((action["context"]["default_channel"],
+                          action["context"]["default_partner_id"]),
+                         ("email", conversation.partner_id.id))
 
     def test_rate_limits_retry_by_themselves(self):
         for code in (130429, 131056):

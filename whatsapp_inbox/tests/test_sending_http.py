@@ -1,3 +1,4 @@
+from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -24,9 +25,13 @@ class TestSendingOverHttp(HttpCase):
         })
 
     def deliver(self):
-        """Let the simulator post its webhooks to Odoo, which must see our writes."""
+        """Let the simulator post its webhooks to Odoo, which must see our writes, and run the
+        processing cron they trigger; return the HTTP statuses of the posts."""
         self.env.flush_all()
         statuses = self.sim.deliver_pending()
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["whatsapp.inbox.event"]._process_pending(
+                auto_commit=True)
         self.env.invalidate_all()
         return statuses
 

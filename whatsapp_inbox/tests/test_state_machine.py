@@ -2,6 +2,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 
+from ..models.whatsapp_inbox_conversation_state import TRANSITIONS
 from .common import WhatsappInboxCase, payloads
 
 STATES = ("new", "waiting", "open", "bot", "done", "error")
@@ -10,6 +11,34 @@ NOW = "2026-03-01 10:00:00"
 
 class TestStateMachine(WhatsappInboxCase):
     """Every arrow of the inbox tabs, and the arrows that must be refused."""
+
+    def test_every_arrow_of_the_table_and_no_other(self):
+        self.assertEqual({to for _from, to in TRANSITIONS.values()} | {
+            state for from_states, _to in TRANSITIONS.values() for state in from_states},
+            set(STATES))
+        for event, (from_states, to_state) in TRANSITIONS.items():
+            for state in STATES:
+                conversation = self.make_conversation(state)
+                if state in from_states:
+                    conversation._transition(event)
+                    self.assertEqual(conversation.state, to_state, (event, state))
+                else:
+                    with self.assertRaises(UserError, msg=(event, state)):
+                        conversation._transition(event)
+                    self.assertEqual(conversation.state, state)
+
+    @freeze_time(NOW)
+    def test_transitions_write_the_timestamps_of_their_state(self):
+        conversation = self.make_conversation("error", last_inbound_at="2026-03-01 09:00:00")
+        conversation._transition("dismiss_error")
+        self.assertConversation(conversation, state="waiting", error_reason=False,
+                                last_failed_message_id=False)
+        self.assertEqual(str(conversation.waiting_since), "2026-03-01 09:00:00")
+        conversation._transition("finalize")
+        self.assertEqual((str(conversation.closed_at), conversation.waiting_since,
+                          conversation.unread), (NOW, False, False))
+        conversation._transition("reopen")
+        self.assertEqual((conversation.closed_at, conversation.closed_by_id.id), (False, False))
 
     def run_action(self, state, action, **vals):
         conversation = self.make_conversation(state, **vals)

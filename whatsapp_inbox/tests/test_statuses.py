@@ -10,12 +10,15 @@ class TestStatuses(WhatsappInboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.conversation = cls.Conversation.create({
-            "connection_id": cls.connection.id, "wa_id": WA, "state": "open",
-        })
+        cls.conversation = cls.Conversation.create({"connection_id": cls.connection.id,
+                                                    "wa_id": WA})
+        cls.conversation._transition("agent_reply")
 
     def apply(self, *statuses):
-        return self.Message._apply_statuses(list(statuses))
+        """Deliver ``statuses``; return the messages whose status changed."""
+        before = {m: m.status for m in self.conversation.wa_message_ids}
+        self.deliver(payloads.delivery(payloads.change("PNID-BR", statuses=statuses)))
+        return self.Message.browse([m.id for m, status in before.items() if m.status != status])
 
     def test_statuses_in_order(self):
         message = self.make_outbound(self.conversation, "wamid.OUT1", status="queued")
@@ -60,11 +63,35 @@ class TestStatuses(WhatsappInboxCase):
         self.assertEqual(self.apply(status), message)
         self.assertFalse(self.apply(status))
 
-    @mute_logger("odoo.addons.whatsapp_inbox.models.whatsapp_inbox_message")
-    def test_unknown_message_and_unknown_status_are_ignored(self):
+    @mute_logger("odoo.addons.whatsapp_inbox.models.whatsapp_inbox_message_inbound")
+    def test_unknown_status_is_ignored_and_garbage_reported(self):
         message = self.make_outbound(self.conversation, "wamid.OUT7")
-        changed = self.apply(payloads.status("wamid.NOPE", "read", WA),
-                             payloads.status("wamid.OUT7", "deleted", WA),
+        changed = self.apply(payloads.status("wamid.OUT7", "deleted", WA),
                              {"status": "read"}, "garbage")
         self.assertFalse(changed)
+        self.assertEqual(message.status, "sent")
+        event = self.env["whatsapp.inbox.event"].search([], limit=1)
+        self.assertEqual(event.state, "failed")
+        self.assertIn("statuses[1]: id: missing", event.error)
+        self.assertIn("statuses[2]: expected an object, got text", event.error)
+
+    def test_status_before_its_wamid_is_held_then_applied(self):
+        message = self.make_outbound(self.conversation, False, status="queued")
+        self.apply(payloads.status("wamid.EARLY", "delivered", WA, timestamp=T0 + 1),
+                   payloads.status("wamid.EARLY", "sent", WA, timestamp=T0))
+        Held = self.env["whatsapp.inbox.message.status"]
+        held = Held.search([("wamid", "=", "wamid.EARLY")])
+        self.assertEqual(held.mapped("status"), ["sent", "delivered"])
+        Held._adopt()
+        self.assertTrue(held.exists(), "kept while its wamid is unknown")
+        message.write({"wamid": "wamid.EARLY", "status": "sent"})  # the send commits
+        Held._adopt()
+        self.assertEqual(message.status, "delivered")
+        self.assertFalse(held.exists())
+
+    def test_status_of_another_connection_never_touches_the_message(self):
+        message = self.make_outbound(self.conversation, "wamid.OUT8")
+        self.deliver(payloads.delivery(payloads.change(
+            "PNID-AR", statuses=[payloads.status("wamid.OUT8", "read", WA)])), self.connection_ar)
+        self.env["whatsapp.inbox.message.status"]._adopt()
         self.assertEqual(message.status, "sent")

@@ -1,2 +1,4 @@
 from . import graph_api
+from . import locks
 from . import phone
+from . import webhook

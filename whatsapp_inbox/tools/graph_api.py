@@ -3,14 +3,72 @@
 Models call one short method per remote operation; transport and API errors
 come out as :class:`GraphApiError`, whose ``code`` is Meta's error code (or
 ``timeout`` / ``connection`` / ``http_<status>`` when Meta gave none).
+:func:`failure_type` translates those codes (and the codes of failed statuses)
+into what the inbox does about them.
 """
 
 import re
 
 import requests
 
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
 TIMEOUT = 15  # seconds, per request
 MEDIA_TIMEOUT = 60
+
+# Meta error codes (and our transport codes) -> failure type. Anything else is
+# "unknown", its code and Meta's text kept on the message.
+FAILURE_TYPES = {
+    "131047": "window_closed", "470": "window_closed",
+    "131026": "undeliverable", "131049": "undeliverable",
+    "131050": "opted_out",
+    "130429": "rate_limited", "131056": "rate_limited", "131048": "rate_limited",
+    "80007": "rate_limited", "4": "rate_limited",
+    "190": "token", "10": "token", "200": "token",
+    "132000": "template", "132001": "template", "132005": "template", "132007": "template",
+    "132012": "template", "132015": "template", "132016": "template",
+    "131052": "media", "131053": "media",
+    "100": "invalid", "131008": "invalid", "131009": "invalid", "131051": "invalid",
+    "1": "server", "2": "server", "131000": "server", "131016": "server",
+    "timeout": "network", "connection": "network", "invalid_response": "server",
+}
+# Failures that sending again later fixes by itself.
+TRANSIENT_FAILURES = {"rate_limited", "server", "network"}
+# What each failure means for the attendant, and what to do next.
+FAILURE_MESSAGES = {
+    "window_closed": _lt("More than 24 hours passed since the customer last wrote: "
+                         "only an approved template can reopen the conversation."),
+    "undeliverable": _lt("WhatsApp could not deliver the message to this number: "
+                         "reach the customer through another channel."),
+    "opted_out": _lt("The customer stopped receiving marketing messages from us."),
+    "rate_limited": _lt("Meta's sending limit was reached: the message will be resent "
+                        "automatically."),
+    "token": _lt("Meta refused the access token of the connection: an administrator "
+                 "must paste a new one."),
+    "template": _lt("The template does not match what Meta approved: synchronise the "
+                    "templates and check its variables."),
+    "media": _lt("Meta could not process the attached file."),
+    "invalid": _lt("Meta refused the message as invalid."),
+    "server": _lt("Meta's service failed: the message will be resent automatically."),
+    "network": _lt("Meta could not be reached: the message will be resent automatically."),
+    "window_rule": _lt("The 24-hour window is closed: send an approved template."),
+    "unknown": _lt("Sending failed."),
+}
+# WhatsApp message type used to send an attachment of each mimetype family
+SEND_MEDIA_TYPES = {"image": "image", "audio": "audio", "video": "video"}
+
+
+def failure_type(code):
+    """The failure type (a key of ``FAILURE_MESSAGES``) of a Meta or transport error code."""
+    code = str(code)
+    return FAILURE_TYPES.get(code) or ("server" if code.startswith("http_5") else "unknown")
+
+
+def media_type(mimetype):
+    """The WhatsApp message type that sends a file of ``mimetype``."""
+    return SEND_MEDIA_TYPES.get((mimetype or "").split("/")[0], "document")
 
 
 class GraphApiError(Exception):

@@ -1,0 +1,184 @@
+"""Workers killed mid-batch, bursts of concurrent deliveries, two servers on one database:
+every message is stored once."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+import psycopg2
+import pytest
+from conftest import new_connection, payloads
+
+# The addon's advisory locks on customers (whatsapp_inbox/tools/locks.py): held by a batch
+# from before its transaction starts until it commits.
+LOCKS_NAMESPACE = zlib.crc32(b"whatsapp_inbox.customer") & 0x7FFFFFFF
+
+
+def deliveries(connection, count, per_delivery, customers, tag):
+    return [payloads.delivery(payloads.change(connection["phone_number_id"], messages=[
+        payloads.text(customers[(index * per_delivery + k) % len(customers)], f"{tag} {index}.{k}",
+                      wamid=f"wamid.{connection['phone_number_id']}.{tag}.{index}.{k}")
+        for k in range(per_delivery)])) for index in range(count)]
+
+
+def post_all(odoo, connection, bodies, url=None, threads=8):
+    def post(body):
+        return odoo.post_webhook(body, connection["app_secret"], url=url).status_code
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(post, bodies))
+
+
+def stored(odoo, connection):
+    """``{wamid: count}`` of the connection's messages, and its conversations per customer."""
+    messages = odoo.call("whatsapp.inbox.message", "search_read",
+                         [("conversation_id.connection_id", "=", connection["id"])],
+                         fields=["wamid"])
+    conversations = odoo.call("whatsapp.inbox.conversation", "search_read",
+                              [("connection_id", "=", connection["id"])], fields=["wa_id"])
+    counts = {}
+    for message in messages:
+        counts[message["wamid"]] = counts.get(message["wamid"], 0) + 1
+    return counts, sorted(c["wa_id"] for c in conversations)
+
+
+def events(odoo, connection, state):
+    return odoo.call("whatsapp.inbox.event", "search_count",
+                     [("connection_ids", "in", connection["id"]), ("state", "=", state)])
+
+
+@contextlib.contextmanager
+def database():
+    connection = psycopg2.connect(dbname=os.environ["ODOO_DB"])
+    connection.autocommit = True
+    try:
+        yield connection.cursor()
+    finally:
+        connection.close()
+
+
+def test_worker_killed_mid_batch_then_batch_redelivered(odoo, bus):
+    connection = new_connection(odoo)
+    customers = [f"55219{index:08d}" for index in range(60)]
+    bodies = deliveries(connection, 150, 20, customers, "kill")
+    assert set(post_all(odoo, connection, bodies)) == {200}
+
+    server = psutil.Process(int(os.environ["ODOO_PID"]))
+    with database() as cr:
+        for _refresh in bus.refreshes(30):
+            # a batch committed; the next one holds its customers' locks until it commits
+            cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                       "AND classid = %s AND database = (SELECT oid FROM pg_database "
+                       "WHERE datname = current_database())", [LOCKS_NAMESPACE])
+            if cr.fetchone()[0]:
+                cron_workers = [p for p in server.children() if p.nice() == 10]
+                for worker in cron_workers:
+                    worker.send_signal(signal.SIGKILL)
+                break
+        else:
+            pytest.fail("no batch was seen in progress")
+    assert cron_workers, "Odoo's cron workers run at nice 10"
+    assert events(odoo, connection, "done") and events(odoo, connection, "pending"), \
+        "killed in the middle of the deliveries"
+
+    nudges = iter(range(1000))
+    assert set(post_all(odoo, connection, bodies)) == {200}, "Meta delivers the batch again"
+    bus.wait_processed(connection, nudge=lambda: odoo.post_webhook(
+        deliveries(connection, 1, 1, customers, f"nudge{next(nudges)}")[0],
+        connection["app_secret"]))
+    counts, conversations = stored(odoo, connection)
+    expected = {m["id"] for body in bodies for m in body["entry"][0]["changes"][0]["value"]
+                ["messages"]}
+    assert expected <= set(counts), "every message stored"
+    assert set(counts.values()) == {1}, "and once"
+    assert conversations == customers
+    assert not events(odoo, connection, "failed")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def other_server():
+    """Another Odoo server on the same database, with its own cron worker and 7 HTTP
+    workers: Odoo listens with a backlog of 8 connections per worker, so 7 absorb a burst of
+    50 connections at once (2 reset some of them)."""
+    port, source = free_port(), os.environ["ODOO_SRC"]
+    command = [sys.executable, f"{source}/odoo-bin",
+               f"--addons-path={source}/odoo/addons,{os.environ['WAI_REPO']}",
+               f"--db_host={os.environ['PGHOST']}", f"--db_port={os.environ['PGPORT']}",
+               f"--db_user={os.environ['PGUSER']}", f"--database={os.environ['ODOO_DB']}",
+               "--workers=7", "--max-cron-threads=1", f"--http-port={port}",
+               f"--gevent-port={free_port()}"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, start_new_session=True)
+    listening = threading.Event()
+
+    def read_log():
+        for line in server.stdout:
+            if "HTTP service (werkzeug) running" in line:
+                listening.set()
+
+    threading.Thread(target=read_log, daemon=True).start()
+    try:
+        assert listening.wait(120), "the second server did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_burst_of_50_concurrent_posts_is_absorbed_with_enough_workers(
+        odoo, bus, connection, other_server):
+    customers = [f"55319{index:08d}" for index in range(10)]
+    bodies = deliveries(connection, 50, 2, customers, "burst")
+    start = threading.Barrier(50)
+
+    def post(body):
+        start.wait()
+        return odoo.post_webhook(body, connection["app_secret"], url=other_server).status_code
+
+    with ThreadPoolExecutor(50) as pool:
+        assert list(pool.map(post, bodies)) == [200] * 50
+    bus.wait_processed(connection)
+    counts, conversations = stored(odoo, connection)
+    assert (len(counts), set(counts.values()), conversations) == (100, {1}, customers)
+
+
+def test_two_servers_on_one_database_store_every_message_once(
+        odoo, bus, connection, other_server):
+    customers = [f"55419{index:08d}" for index in range(20)]
+    bodies = deliveries(connection, 240, 5, customers, "two")
+    # some reach both servers, as Meta's retries do
+    first, second = bodies[0::2] + bodies[1::6], bodies[1::2] + bodies[0::6]
+    results = {}
+
+    def burst(url, share):
+        results[url] = post_all(odoo, connection, share, url=url, threads=4)
+
+    threads = [threading.Thread(target=burst, args=(url, share))
+               for url, share in ((odoo.url, first), (other_server, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {status for statuses in results.values() for status in statuses} == {200}
+    bus.wait_processed(connection)
+    counts, conversations = stored(odoo, connection)
+    assert (len(counts), set(counts.values())) == (240 * 5, {1})
+    assert conversations == customers
+    assert not events(odoo, connection, "failed")

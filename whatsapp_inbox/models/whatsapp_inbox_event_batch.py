@@ -1,0 +1,175 @@
+import logging
+from collections import defaultdict
+
+from psycopg2.extensions import TransactionRollbackError
+
+from odoo import fields, models
+
+from ..tools import webhook
+from ..tools.locks import customer_locks
+
+_logger = logging.getLogger(__name__)
+
+# Another transaction wrote the same rows (serialization failure, deadlock): the batch is
+# run again, in a fresh transaction.
+CONCURRENCY_RETRIES = 3
+PROBLEMS_SHOWN = 50
+
+
+class WhatsappInboxEvent(models.Model):
+    """Applying journaled deliveries in batches: one transaction, one set of queries and one
+    bus notification per batch; a bad item costs only itself."""
+
+    _inherit = "whatsapp.inbox.event"
+
+    def _process(self):
+        """Apply these deliveries now, in the current transaction (replay, tests)."""
+        self._process_batch(auto_commit=False)
+
+    def _process_batch(self, auto_commit):
+        """Apply these deliveries in one transaction, with one set of queries and one bus
+        notification, then mark each ``done`` or ``failed``.
+
+        The customers they touch are locked first (see :func:`customer_locks`), so that two
+        workers never handle one customer at once. With ``auto_commit`` (the cron) the batch
+        commits; a batch that another transaction conflicted with is run again, and one that
+        fails as a whole is split into one transaction per delivery.
+        """
+        deliveries, unreadable = {}, {}
+        for event in self:
+            try:
+                deliveries[event] = webhook.parse(event.body)
+            except webhook.MalformedDelivery as error:
+                unreadable[event] = str(error)
+        connections = {c.phone_number_id: c.id for c in self.connection_ids}
+        keys = {(connections[pnid], customer)
+                for delivery in deliveries.values()
+                for pnid, customer in delivery.customers() if pnid in connections}
+        cr = self.env.cr
+        for _attempt in range(CONCURRENCY_RETRIES):
+            try:
+                with customer_locks(cr, keys, commit=auto_commit):
+                    # in a fresh transaction, another worker (or a replay) may have been first
+                    events = self.filtered(lambda e: e.state == "pending") if auto_commit \
+                        else self
+                    with self.env["whatsapp.inbox.conversation"]._refresh_once():
+                        problems = events._apply(
+                            {e: d for e, d in deliveries.items() if e in events})
+                    events._record_outcome(problems, unreadable)
+                    if auto_commit:
+                        # commit: this batch is done, independently of the next ones
+                        cr.commit()  # pylint: disable=invalid-commit
+                return
+            except TransactionRollbackError:
+                if not auto_commit:
+                    raise
+                _logger.info("WhatsApp events %s conflicted with another transaction: again",
+                             self.ids)
+            # a whole batch failing is a bug or a broken database: split it, keep the errors
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                if not auto_commit:
+                    raise
+                _logger.exception("WhatsApp events %s failed as a batch", self.ids)
+                self._process_one_by_one(f"{type(error).__name__}: {error}")
+                return
+        self._process_one_by_one("Conflicted with other transactions too many times.")
+
+    def _process_one_by_one(self, error):
+        if len(self) > 1:
+            for event in self:
+                event._process_batch(auto_commit=True)
+            return
+        self.invalidate_recordset()
+        self.write({"state": "failed", "attempts": self.attempts + 1, "error": error})
+        # commit: keep the failure for the retry cron and the administrators
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _apply(self, deliveries):
+        """Apply ``{event: webhook.Delivery}``; return ``{event: [webhook.Problem]}``.
+
+        Items go in bulk. When a bulk fails, its items are applied again one by one, each in
+        a savepoint, so that one bad item costs only itself.
+        """
+        problems = defaultdict(list)
+        inbound, statuses, updates, profiles = [], [], [], {}
+        for event, delivery in deliveries.items():
+            problems[event] += delivery.problems
+            by_number = {c.phone_number_id: c for c in event.connection_ids}
+            by_account = defaultdict(list)
+            for connection in event.connection_ids.filtered("waba_id"):
+                by_account[connection.waba_id].append(connection)
+            for error in delivery.errors:
+                _logger.warning("WhatsApp: Meta reports an error on %s: [%s] %s",
+                                error.phone_number_id, error.code, error.reason)
+            for unverified in {item.phone_number_id for item in delivery.messages
+                               + delivery.statuses} - set(by_number):
+                _logger.warning("WhatsApp event %s: phone_number_id %r is not a verified "
+                                "connection of this delivery, its items skipped",
+                                event.id, unverified)
+            for profile in delivery.profiles:
+                if connection := by_number.get(profile.phone_number_id):
+                    for customer in filter(None, (profile.wa_id, profile.bsuid)):
+                        profiles[(connection.id, customer)] = profile
+            inbound += [(event, by_number[m.phone_number_id], m) for m in delivery.messages
+                        if m.phone_number_id in by_number]
+            statuses += [(event, by_number[s.phone_number_id], s) for s in delivery.statuses
+                         if s.phone_number_id in by_number]
+            updates += [(event, connection, update) for update in delivery.template_updates
+                        for connection in by_account[update.waba_id]]
+        Message = self.env["whatsapp.inbox.message"]
+        messages = self._apply_items(inbound, problems, lambda items: Message._ingest_inbound(
+            [(connection, record) for _event, connection, record in items], profiles))
+        changed = self._apply_items(statuses, problems, lambda items: Message._apply_statuses(
+            [(connection, record) for _event, connection, record in items]))
+        Template = self.env["whatsapp.inbox.template"]
+        self._apply_items(updates, problems, lambda items: Template._apply_status_updates(
+            [(connection, record) for _event, connection, record in items]))
+        messages.conversation_id._notify_inbound(messages)
+        changed.conversation_id._notify_refresh(changed)
+        return problems
+
+    def _apply_items(self, items, problems, apply):
+        """``apply(items)`` in a savepoint; when it fails, each item in a savepoint of its own,
+        the failing ones added to ``problems``. Return what the successful calls returned."""
+        if not items:
+            return apply([])
+        cr = self.env.cr
+        try:
+            with cr.savepoint():
+                return apply(items)
+        # whatever one item breaks, the others are stored
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            if isinstance(error, TransactionRollbackError):
+                raise
+            _logger.info("WhatsApp: a batch of %s items failed, applying them one by one",
+                         len(items), exc_info=True)
+        results = []
+        for item in items:
+            try:
+                with cr.savepoint():
+                    results.append(apply([item]))
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                if isinstance(error, TransactionRollbackError):
+                    raise
+                event, _connection, record = item
+                problems[event].append(webhook.Problem(
+                    record.where, getattr(record, "wamid", ""), f"{type(error).__name__}: {error}"))
+        return results[0].union(*results[1:]) if results else apply([])
+
+    def _record_outcome(self, problems, unreadable):
+        now = fields.Datetime.now()
+        for event in self:
+            vals = {"state": "done", "error": False, "attempts": event.attempts + 1,
+                    "processed_at": now}
+            if event in unreadable:
+                vals.update(state="failed", error=self.env._(
+                    "The body is not a webhook delivery: %s", unreadable[event]))
+            elif problems.get(event):
+                found = problems[event]
+                lines = [str(problem) for problem in found[:PROBLEMS_SHOWN]]
+                if len(found) > PROBLEMS_SHOWN:
+                    lines.append("…")
+                vals.update(state="failed", error=self.env._(
+                    "%(count)s item(s) could not be stored (the others were):\n%(items)s",
+                    count=len(found), items="\n".join(lines)))
+            event.write(vals)

@@ -206,9 +206,11 @@ class WhatsappInboxConversation(models.Model):
         self.env["bus.bus"]._sendone(group, "whatsapp_inbox/refresh", {"ids": self.ids})
 
     def _notify_agents(self, message):
-        """A toast for the assigned agent, or the department when unassigned."""
+        """A toast for the assigned agent, or the department's members of the
+        conversation's company when unassigned."""
         self.ensure_one()
-        for user in self.user_id or self.department_id.member_ids:
+        for user in self.user_id or self.department_id.member_ids.filtered(
+                lambda u: self.company_id in u.company_ids):
             self._toast(user, message)
 
     def _toast(self, user, message):

@@ -11,3 +11,5 @@ from . import test_sending_http
 from . import test_inbox
 from . import test_leads
 from . import test_hardening
+from . import test_multi_company
+from . import test_migration

@@ -28,6 +28,7 @@
         "wizard/whatsapp_inbox_transfer_views.xml",
         "wizard/whatsapp_inbox_link_contact_views.xml",
         "wizard/whatsapp_inbox_start_views.xml",
+        "wizard/whatsapp_inbox_opt_in_views.xml",
         "views/whatsapp_inbox_menus.xml",
     ],
     "assets": {

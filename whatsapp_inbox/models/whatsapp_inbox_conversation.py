@@ -99,10 +99,6 @@ class WhatsappInboxConversation(models.Model):
         related="last_failed_message_id.failure_type", string="Error type")
     error_message = fields.Char(compute="_compute_error_message")
     last_failed_message_id = fields.Many2one("whatsapp.inbox.message", copy=False)
-    opted_out = fields.Boolean(
-        copy=False, readonly=True,
-        help="The customer asked to stop receiving templates (consent ledger).")
-    consent_ids = fields.One2many("whatsapp.inbox.consent", "conversation_id")
     window_open = fields.Boolean(compute="_compute_window_open", search="_search_window_open")
     connection_token_state = fields.Selection(related="connection_id.token_state")
     last_inbound_at = fields.Datetime("Last Customer Message", copy=False)

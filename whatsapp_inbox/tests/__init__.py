@@ -13,3 +13,5 @@ from . import test_leads
 from . import test_hardening
 from . import test_multi_company
 from . import test_migration
+from . import test_consent_ledger
+from . import test_privacy_tours

@@ -30,3 +30,22 @@ class TestUpgradeTo110(WhatsappInboxCase):
         run_migration(self.env, "post-company-from-connection")
         self.assertEqual(conversation.company_id, company_b)
         self.assertEqual(conversation.wa_message_ids.company_id, company_b)
+
+    def test_opt_outs_come_back_from_the_ledger(self):
+        self.receive(payloads.text(WA, "PARAR"))
+        cleared = self.conversation_of(WA)
+        self.receive(payloads.text("5511911112222", "Oi"))
+        unrecorded = self.conversation_of("5511911112222")
+        # what 18.0.1.0.0 allowed: an agent clearing the flag, a flag without an entry
+        self.env.cr.execute("UPDATE whatsapp_inbox_conversation SET opted_out = (id = %s) "
+                            "WHERE id IN %s", [unrecorded.id, (cleared | unrecorded)._ids])
+        self.env.cr.execute("UPDATE whatsapp_inbox_consent SET customer_hash = NULL, "
+                            "user_id = %s", [self.env.ref("base.public_user").id])
+        self.env.invalidate_all()
+        self.assertEqual((cleared.opted_out, unrecorded.opted_out), (False, True))
+        run_migration(self.env, "post-consent-ledger")
+        self.assertEqual((cleared.opted_out, unrecorded.opted_out), (True, True))
+        self.assertEqual(unrecorded.consent_ids.source, "legacy")
+        keyword = cleared.consent_ids
+        self.assertEqual(keyword.customer_hash, keyword._customer_hash(WA))
+        self.assertFalse(keyword.user_id)

@@ -15,3 +15,4 @@ from . import test_multi_company
 from . import test_migration
 from . import test_consent_ledger
 from . import test_privacy_tours
+from . import test_erasure

@@ -34,3 +34,28 @@ class TestPrivacyTours(HttpCase):
                          ("opt_in", "privacy_agent",
                           "Asked by phone on 3 March to get our offers again"))
         self.assertFalse(self.conversation.opted_out)
+
+    def test_admin_erases_a_customer_tour(self):
+        other = self.env["whatsapp.inbox.connection"].create({
+            "name": "Other number", "phone_number_id": "PNID-OTHER", "app_secret": "s"})
+        event = self.env["whatsapp.inbox.event"]._journal(payloads.encode(payloads.delivery(
+            payloads.change("PNID-PRIVACY", messages=[payloads.text(WA, "Oi"),
+                                                      payloads.text("5511900001111", "Oi")]))),
+            self.connection)
+        self.env["whatsapp.inbox.message"]._ingest_inbound(
+            other, [], [payloads.text(WA, "Também escrevi aqui")])
+        self.start_tour(self.form_url(self.conversation), "whatsapp_inbox_erase_tour",
+                        login="admin")
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        self.assertFalse(Conversation.search([("wa_id", "=", WA)]), "on every number")
+        self.assertNotIn(WA, event.body)
+        log = self.env["whatsapp.inbox.erasure"].search([])
+        self.assertEqual((log.reason, log.mode, log.conversation_count),
+                         ("Email of 3 March, ticket #1234", "erase", 2))
+
+    def test_admin_sets_the_retention_period_tour(self):
+        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_settings_action",
+                        "whatsapp_inbox_retention_settings_tour", login="admin")
+        params = self.env["ir.config_parameter"]
+        self.assertEqual(params.get_param("whatsapp_inbox.retention_days"), "90")
+        self.assertEqual(params.get_param("whatsapp_inbox.retention_mode"), "erase")

@@ -38,7 +38,7 @@ def migrate(cr, version):
         env.flush_all()
     cr.execute(f"""UPDATE whatsapp_inbox_conversation conversation
                       SET opted_out = {LATEST_IS_OPT_OUT}
-                    WHERE opted_out IS DISTINCT FROM {LATEST_IS_OPT_OUT}""")
+                    WHERE COALESCE(opted_out, false) IS DISTINCT FROM {LATEST_IS_OPT_OUT}""")
     restored = cr.rowcount
     env.invalidate_all()
     _logger.info("whatsapp_inbox: %s opt-out(s) recorded in the ledger, %s conversation(s) "

@@ -35,8 +35,8 @@ class WhatsappInboxErasure(models.Model):
         [("request", "Customer request"), ("retention", "Retention period")],
         required=True, readonly=True)
     mode = fields.Selection(MODES, required=True, readonly=True)
-    connection_id = fields.Many2one("whatsapp.inbox.connection", "Number", readonly=True,
-                                    help="Empty: every number.")
+    connection_id = fields.Many2one("whatsapp.inbox.connection", readonly=True,
+                                    help="Empty: every connection.")
     user_id = fields.Many2one("res.users", "Done by", readonly=True,
                               default=lambda self: self.env.user)
     reason = fields.Text(readonly=True)

@@ -25,8 +25,8 @@ class WhatsappInboxErase(models.TransientModel):
         "res.partner", "Contact",
         help="Its conversations and those of its phone numbers. The contact itself is "
              "kept: archive or delete it with Odoo's own tools.")
-    connection_id = fields.Many2one("whatsapp.inbox.connection", "Number",
-                                    help="Empty: on every number.")
+    connection_id = fields.Many2one("whatsapp.inbox.connection",
+                                    help="Empty: on every connection.")
     mode = fields.Selection(
         MODES, required=True, default="erase",
         help="Erase deletes the conversations. Anonymise keeps them for the statistics "
@@ -121,7 +121,8 @@ class WhatsappInboxErase(models.TransientModel):
             "res_model": log._name,
             "res_id": log.id,
             "view_mode": "form",
-            "target": "current",
+            # the erased conversation's form is gone: start the breadcrumbs afresh
+            "target": "main",
         }
 
 

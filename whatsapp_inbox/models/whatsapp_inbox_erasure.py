@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import erasure, phone
@@ -84,7 +85,7 @@ class WhatsappInboxErasure(models.Model):
                 [(c.connection_id.id, c.wa_id) for c in whatsapp]))
 
         counts = {"conversation_count": len(conversations),
-                  "consent_count": self._anonymize_consent(conversations)}
+                  "consent_count": self._anonymize_consent(conversations, targets)}
         counts.update(self._erase_threads(conversations))
         if mode == "erase":
             counts["message_count"] = len(conversations.wa_message_ids)
@@ -97,15 +98,20 @@ class WhatsappInboxErasure(models.Model):
         return self.create({**log_vals, **counts, "mode": mode})
 
     @api.model
-    def _anonymize_consent(self, conversations):
-        """Keep the ledger's proof without the customer: hash, connection, date, status."""
+    def _anonymize_consent(self, conversations, targets):
+        """Keep the ledger's proof without the customer: hash, connection, date, status.
+
+        Entries of the ``targets`` customers whose conversation is already gone
+        (deleted by hand) go the same way.
+        """
         Consent = self.env["whatsapp.inbox.consent"]
-        hashes = [Consent._customer_hash(c.wa_id) for c in conversations if c.wa_id]
-        entries = Consent.search([
-            "|", ("conversation_id", "in", conversations.ids),
-            "&", ("connection_id", "in", conversations.connection_id.ids),
-            ("customer_hash", "in", hashes),
-        ])
+        clauses = [[("conversation_id", "in", conversations.ids)]]
+        for phone_number_id, ids in targets.items():
+            clause = [("customer_hash", "in", list({Consent._customer_hash(i) for i in ids}))]
+            if phone_number_id:
+                clause.append(("connection_id.phone_number_id", "=", phone_number_id))
+            clauses.append(clause)
+        entries = Consent.search(expression.OR(clauses))
         entries.write({"conversation_id": False, "wa_id": False, "note": False,
                        "message_id": False, "anonymized_at": fields.Datetime.now()})
         return len(entries)

@@ -56,7 +56,10 @@ class TestErasure(WhatsappInboxSimulatorCase):
             messages=[payloads.text(MARIA, "Hola, segredo da Maria")]), state="failed")
         conversation = self.conversation_of(MARIA)
         conversation.wa_message_ids._download_media()
+        self.sim.fail(MARIA, 131009)
         conversation._send_text("Olá Maria Privada, recebemos sua foto")
+        self.send_queue()
+        self.assertEqual(conversation.state, "error", "pointing at its failed message")
         self.receive(payloads.text(MARIA, "PARAR"))
         conversation.with_context(tracking_disable=False).user_id = self.agent
         self.env.cr.precommit.run()  # tracking values are written at commit
@@ -131,6 +134,15 @@ class TestErasure(WhatsappInboxSimulatorCase):
         self.receive(payloads.text(MARIA, "Oi de novo"))
         self.assertTrue(self.conversation_of(MARIA).opted_out,
                         "her opt-out still stands if she comes back")
+
+    def test_opt_out_of_a_deleted_conversation_is_anonymised_too(self):
+        self.receive(payloads.text(MARIA, "PARAR"))
+        self.conversation_of(MARIA).with_user(self.supervisor).unlink()
+        log = self.erase(customer="+55 11 8765-4321")  # her number without the ninth digit
+        proof = self.env["whatsapp.inbox.consent"].search([])
+        self.assertEqual((log.conversation_count, log.consent_count), (0, 1))
+        self.assertEqual((proof.wa_id, proof.note, bool(proof.anonymized_at)),
+                         (False, False, True))
 
     def test_erase_on_one_number_keeps_the_other(self):
         _conversation, shared, only_maria = self.maria_everywhere()

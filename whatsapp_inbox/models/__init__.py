@@ -24,3 +24,5 @@ from . import whatsapp_inbox_event
 from . import whatsapp_inbox_event_batch
 from . import whatsapp_inbox_template
 from . import whatsapp_inbox_consent
+from . import whatsapp_inbox_conversation_privacy
+from . import whatsapp_inbox_erasure

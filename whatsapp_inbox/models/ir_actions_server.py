@@ -31,6 +31,12 @@ class IrActionsServer(models.Model):
     def _run_action_whatsapp_inbox_template_multi(self, eval_context=None):
         template = self.whatsapp_inbox_template_id
         for conversation in self._whatsapp_inbox_conversations(eval_context or {}):
+            if conversation._refuses_templates():
+                # an automation must not fail the change that triggered it: skip, say why
+                conversation._message_log(body=self.env._(
+                    "Template %s not sent: the customer asked not to receive templates.",
+                    template.display_name))
+                continue
             conversation._send_template(template, template._default_values(conversation),
                                         automated=True)
         return False

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .whatsapp_inbox_erasure import MODES
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -18,3 +20,11 @@ class ResConfigSettings(models.TransientModel):
     whatsapp_inbox_media_max_bytes = fields.Integer(
         "Largest inbound file (bytes)", default=25 * 1024 * 1024,
         config_parameter="whatsapp_inbox.media_max_bytes")
+    whatsapp_inbox_retention_days = fields.Integer(
+        "Erase finalized conversations after (days)",
+        config_parameter="whatsapp_inbox.retention_days",
+        help="Finalized conversations closed longer ago than this are anonymised or erased "
+             "by a daily job. 0: kept.")
+    whatsapp_inbox_retention_mode = fields.Selection(
+        MODES, "Retention", default="anonymize",
+        config_parameter="whatsapp_inbox.retention_mode")

@@ -16,6 +16,7 @@ class WhatsappInboxConversation(models.Model):
     _description = "WhatsApp Conversation"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "last_message_at desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
     channel = fields.Selection(
@@ -24,11 +25,13 @@ class WhatsappInboxConversation(models.Model):
     )
     connection_id = fields.Many2one(
         "whatsapp.inbox.connection", index=True, ondelete="restrict", tracking=True,
+        check_company=True,
         help="Our WhatsApp number the customer talks to (required for WhatsApp).",
     )
+    # no default: a default would win over the compute, and the webhook's env.company
+    # is the public user's, not the connection's
     company_id = fields.Many2one(
-        "res.company", compute="_compute_company_id", store=True, readonly=False, index=True,
-        default=lambda self: self.env.company)
+        "res.company", compute="_compute_company_id", store=True, readonly=False, index=True)
     wa_id = fields.Char(
         "WhatsApp ID",
         help="The customer's WhatsApp id: the number as digits, or the business-scoped "
@@ -38,13 +41,14 @@ class WhatsappInboxConversation(models.Model):
     phone = fields.Char(help="The customer's number in international (E.164) format.")
     contact_name = fields.Char(help="The name on the customer's WhatsApp profile.")
     username = fields.Char(help="The customer's WhatsApp username, if any.")
-    partner_id = fields.Many2one("res.partner", "Contact", index="btree_not_null", tracking=True)
+    partner_id = fields.Many2one("res.partner", "Contact", index="btree_not_null", tracking=True,
+                                 check_company=True)
     user_id = fields.Many2one(
         "res.users", "Agent", index="btree_not_null", tracking=True,
-        domain=[("share", "=", False)],
+        domain=[("share", "=", False)], check_company=True,
     )
     department_id = fields.Many2one(
-        "whatsapp.inbox.department", index="btree_not_null", tracking=True
+        "whatsapp.inbox.department", index="btree_not_null", tracking=True, check_company=True
     )
     tag_ids = fields.Many2many("whatsapp.inbox.tag", string="Tags")
     email = fields.Char()
@@ -74,10 +78,6 @@ class WhatsappInboxConversation(models.Model):
         related="last_failed_message_id.failure_type", string="Error type")
     error_message = fields.Char(compute="_compute_error_message")
     last_failed_message_id = fields.Many2one("whatsapp.inbox.message", copy=False)
-    opted_out = fields.Boolean(
-        copy=False, readonly=True,
-        help="The customer asked to stop receiving templates (consent ledger).")
-    consent_ids = fields.One2many("whatsapp.inbox.consent", "conversation_id")
     window_open = fields.Boolean(compute="_compute_window_open", search="_search_window_open")
     connection_token_state = fields.Selection(related="connection_id.token_state")
     last_inbound_at = fields.Datetime("Last Customer Message", copy=False)

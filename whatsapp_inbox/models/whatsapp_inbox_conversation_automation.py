@@ -131,7 +131,7 @@ class WhatsappInboxConversation(models.Model):
         for conversation in self.filtered(
                 lambda c: c.state == "waiting" and not c.user_id
                 and c.department_id.auto_assign):
-            agent = conversation.department_id._next_agent()
+            agent = conversation.department_id._next_agent(conversation.company_id)
             if agent:
                 conversation.user_id = agent
                 conversation._message_log(

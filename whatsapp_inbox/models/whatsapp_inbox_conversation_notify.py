@@ -71,9 +71,11 @@ class WhatsappInboxConversation(models.Model):
                                                    text=last[conversation]._preview()))
 
     def _notify_agents(self, message):
-        """A toast for the assigned agent, or the department when unassigned."""
+        """A toast for the assigned agent, or the department's members of the
+        conversation's company when unassigned."""
         self.ensure_one()
-        for user in self.user_id or self.department_id.member_ids:
+        for user in self.user_id or self.department_id.member_ids.filtered(
+                lambda u: self.company_id in u.company_ids):
             self._toast(user, message)
 
     def _toast(self, user, message):

@@ -10,7 +10,7 @@ from ..tools.graph_api import media_type
 
 
 class WhatsappInboxConversation(models.Model):
-    """Writing to the customer: the 24-hour window, templates, consent, and the
+    """Writing to the customer: the 24-hour window, templates, and the
     next action of each failure in the Errors tab."""
 
     _inherit = "whatsapp.inbox.conversation"
@@ -107,9 +107,6 @@ class WhatsappInboxConversation(models.Model):
         if template.status != "APPROVED" or template.connection_id != self.connection_id:
             raise UserError(self.env._("Template %s is not approved for this number.",
                               template.display_name))
-        if self.opted_out:
-            raise UserError(self.env._("%s asked not to receive templates: record their opt-in "
-                              "first.", self.display_name))
         template._prepare_api_content(values)  # refuses missing variables now
         params = json.dumps({str(k): v for k, v in values.items()})
         return self._queue_outbound(
@@ -140,19 +137,6 @@ class WhatsappInboxConversation(models.Model):
                 last_inbound.sudo().read_receipt = "to_send"
                 self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_read_receipts")._trigger()
         self.filtered("unread").write({"unread": False})
-        return True
-
-    # ------------------------------------------------------------
-    # Consent
-    # ------------------------------------------------------------
-
-    def action_record_opt_in(self):
-        """The customer explicitly agreed again to receive templates."""
-        self.env["whatsapp.inbox.consent"].create([{
-            "conversation_id": conversation.id,
-            "status": "opt_in",
-            "source": "agent",
-        } for conversation in self])
         return True
 
     # ------------------------------------------------------------

@@ -9,7 +9,8 @@ class WhatsappInboxDepartment(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company,
+                                 help="Empty: shared by all companies.")
     member_ids = fields.Many2many(
         "res.users", string="Members", domain=[("share", "=", False)],
         help="Agents who answer this department's conversations.",
@@ -21,15 +22,15 @@ class WhatsappInboxDepartment(models.Model):
         "Open conversations per agent", default=10,
         help="Round-robin skips members who already have this many Open or Waiting ones.")
 
-    def _next_agent(self):
-        """The member with the fewest Waiting and Open conversations, under the cap
-        (ties: the lowest id); nobody when all are at the cap.
+    def _next_agent(self, company):
+        """The member working for ``company`` with the fewest Waiting and Open
+        conversations, under the cap (ties: the lowest id); nobody when all are at the cap.
 
         Computed from the conversations themselves, so concurrent webhooks never
         fight over a shared "last assigned" row.
         """
         self.ensure_one()
-        members = self.member_ids.sorted("id")
+        members = self.member_ids.filtered(lambda m: company in m.company_ids).sorted("id")
         loads = dict(self.env["whatsapp.inbox.conversation"]._read_group(
             [("user_id", "in", members.ids), ("state", "in", ("waiting", "open"))],
             ["user_id"], ["__count"]))

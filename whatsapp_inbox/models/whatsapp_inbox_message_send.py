@@ -58,6 +58,10 @@ class WhatsappInboxMessage(models.Model):
 
     def _send_one(self):
         self.ensure_one()
+        if self.message_type == "template" and self.conversation_id._refuses_templates():
+            # the customer opted out after it was queued, or it is being resent
+            self._fail("opted_out", self.env._("The customer asked not to receive templates."))
+            return
         cloud = self.conversation_id.connection_id._api()
         try:
             message_type, content = self._prepare_api_content(cloud)

@@ -15,3 +15,8 @@ from . import test_wire_format
 from . import test_locks
 from . import test_connection
 from . import test_live_updates
+from . import test_multi_company
+from . import test_migration
+from . import test_consent_ledger
+from . import test_privacy_tours
+from . import test_erasure

@@ -75,7 +75,11 @@ class TestConsent(WhatsappInboxSimulatorCase):
         with self.assertRaises(UserError):
             conversation._send_template(template, {})
         conversation._send_text("Ok, you will not get promotions anymore.")
-        conversation.with_user(self.agent).action_record_opt_in()
+        action = conversation.with_user(self.agent).action_record_opt_in()
+        with Form(self.env[action["res_model"]].with_user(self.agent).with_context(
+                **action["context"])) as wizard:
+            wizard.note = "Asked by phone to get our offers again"
+        wizard.record.action_record()
         self.assertFalse(conversation.opted_out)
         self.assertEqual(conversation.consent_ids[0].user_id, self.agent)
         conversation._send_template(template, {})

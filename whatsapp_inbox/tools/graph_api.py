@@ -23,7 +23,7 @@ MEDIA_TIMEOUT = 60
 FAILURE_TYPES = {
     "131047": "window_closed", "470": "window_closed",
     "131026": "undeliverable", "131049": "undeliverable",
-    "131050": "opted_out",
+    "131050": "opted_out", "opted_out": "opted_out",
     "130429": "rate_limited", "131056": "rate_limited", "131048": "rate_limited",
     "80007": "rate_limited", "4": "rate_limited",
     "190": "token", "10": "token", "200": "token",

@@ -1,5 +1,6 @@
 from . import discuss_channel
 from . import ir_actions_server
+from . import ir_ui_menu
 from . import res_config_settings
 from . import res_partner
 from . import whatsapp_inbox_lead_status

@@ -79,7 +79,7 @@ class WhatsappInboxConversation(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Link to a contact"),
+            "name": self.env._("Link to existing contact"),
             "res_model": "whatsapp.inbox.link.contact",
             "view_mode": "form",
             "target": "new",

@@ -1,12 +1,11 @@
 import json
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user
 
 from .common import WhatsappInboxCase, payloads
 
 WA = "5511987654321"
-WAITING_URL = "/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_waiting"
 
 
 class TestInboxActions(WhatsappInboxCase):
@@ -180,49 +179,3 @@ class TestReplyChannels(WhatsappInboxCase):
             body="Sim, estou aqui!", message_type="comment", subtype_xmlid="mail.mt_comment")
         sent = self.conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
         self.assertEqual(sent.body, "Sim, estou aqui!")
-
-
-@tagged("post_install", "-at_install")
-class TestInboxTours(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        connection = cls.env["whatsapp.inbox.connection"].create({
-            "name": "Tour", "phone_number_id": "PNID-TOUR", "app_secret": "s"})
-        cls.agent_a = new_test_user(cls.env, login="tour_agent_a", name="Tour Agent A",
-                                    groups="whatsapp_inbox.group_agent")
-        new_test_user(cls.env, login="tour_agent_b", name="Tour Agent B",
-                      groups="whatsapp_inbox.group_agent")
-        cls.env["res.partner"].create({"name": "Tour Partner", "email": "tour.partner@example.com"})
-        Message = cls.env["whatsapp.inbox.message"]
-        Message._ingest_inbound(connection, [payloads.contact("5511911110001", "Tour Customer"),
-                                             payloads.contact("5511911110002", "Unknown Lead")],
-                                [payloads.text("5511911110001", "Olá"),
-                                 payloads.text("5511911110002", "Quero um orçamento")])
-
-    def test_attend_tour(self):
-        self.start_tour(WAITING_URL, "whatsapp_inbox_attend_tour", login="tour_agent_a")
-        conversation = self.env["whatsapp.inbox.conversation"].search(
-            [("contact_name", "=", "Tour Customer")])
-        self.assertEqual(conversation.state, "done")
-        self.assertEqual(conversation.user_id.name, "Tour Agent B")
-        self.assertEqual(conversation.partner_id.name, "Tour Partner")
-
-    def test_agent_opening_marks_seen_tour(self):
-        connection = self.env["whatsapp.inbox.connection"].search([("name", "=", "Tour")])
-        self.env["whatsapp.inbox.message"]._ingest_inbound(
-            connection, [payloads.contact("5511911110003", "Seen Customer")],
-            [payloads.text("5511911110003", "Alô?")])
-        conversation = self.env["whatsapp.inbox.conversation"].search(
-            [("contact_name", "=", "Seen Customer")])
-        conversation.user_id = self.agent_a
-        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_mine",
-                        "whatsapp_inbox_seen_tour", login="tour_agent_a")
-        self.assertFalse(conversation.unread)
-        self.assertEqual(conversation.wa_message_ids.read_receipt, "to_send")
-
-    def test_register_contact_tour(self):
-        self.start_tour(WAITING_URL, "whatsapp_inbox_register_contact_tour", login="tour_agent_a")
-        conversation = self.env["whatsapp.inbox.conversation"].search(
-            [("contact_name", "=", "Unknown Lead")])
-        self.assertEqual(conversation.partner_id.mobile, "+5511911110002")

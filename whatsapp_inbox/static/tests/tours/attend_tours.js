@@ -1,17 +1,9 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-
-const card = (name) => `.o_kanban_record:contains(${name})`;
-
-/** Search the tab for a customer, whatever else it holds. */
-const searchFor = (name) => [
-    { trigger: ".o_searchview_input", run: `edit ${name}` },
-    { trigger: ".o_searchview_input", run: "press Enter" },
-];
+import { card, openGroupedTab, openTab, pickInDialog, searchFor } from "./tour_utils";
 
 registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
-    url: "/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_waiting",
     steps: () => [
         ...searchFor("Tour Customer"),
         {
@@ -29,13 +21,9 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=partner_id] input",
-            run: "edit Tour Partner",
+            trigger: ".modal .modal-title:contains(Link to existing contact)",
         },
-        {
-            trigger: ".ui-autocomplete a:contains(Tour Partner)",
-            run: "click",
-        },
+        ...pickInDialog("partner_id", "Tour Partner"),
         {
             trigger: ".modal button[name=action_link]",
             run: "click",
@@ -45,17 +33,18 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
             trigger: ".o_whatsapp_inbox_contact_panel .o_field_widget[name=partner_email]:contains(tour.partner@example.com)",
         },
         {
+            content: "the chatter says so",
+            trigger: ".o-mail-Message:contains(Linked to contact Tour Partner)",
+        },
+        {
             content: "transfer to another agent",
             trigger: "button[name=action_open_transfer]",
             run: "click",
         },
+        ...pickInDialog("user_id", "Tour Agent B"),
         {
-            trigger: ".modal .o_field_widget[name=user_id] input",
-            run: "edit Tour Agent B",
-        },
-        {
-            trigger: ".ui-autocomplete a:contains(Tour Agent B)",
-            run: "click",
+            trigger: ".modal .o_field_widget[name=note] textarea",
+            run: "edit Wants a discount",
         },
         {
             trigger: ".modal button[name=action_transfer]",
@@ -66,6 +55,10 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
             trigger: ".o_field_widget[name=user_id] input:value(Tour Agent B)",
         },
         {
+            content: "with the note for them in the chatter",
+            trigger: ".o-mail-Message:contains(Transferred to Tour Agent B):contains(Wants a discount)",
+        },
+        {
             content: "finalize",
             trigger: ".o_form_view button[name=action_finalize]",
             run: "click",
@@ -74,20 +67,18 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Finalized)",
         },
         {
-            content: "it is now in the Finalized tab",
-            trigger: ".o_main_navbar .o_menu_sections button:contains(Finalized), .o_main_navbar .o_menu_sections a:contains(Finalized)",
-            run: "click",
+            trigger: ".o-mail-Message:contains(Conversation finalized by Tour Agent A)",
         },
+        ...openGroupedTab("whatsapp_inbox_conversation_menu_done"),
         ...searchFor("Tour Customer"),
         {
-            content: "found by the profile name, shown with the contact's name",
+            content: "it is now in the Finalized tab, found by the profile name, shown with the contact's name",
             trigger: `.o_kanban_view ${card("Tour Partner")}`,
         },
     ],
 });
 
 registry.category("web_tour.tours").add("whatsapp_inbox_register_contact_tour", {
-    url: "/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_waiting",
     steps: () => [
         ...searchFor("Unknown Lead"),
         {
@@ -110,6 +101,54 @@ registry.category("web_tour.tours").add("whatsapp_inbox_register_contact_tour", 
         {
             content: "back on the conversation, the panel shows the contact",
             trigger: ".o_whatsapp_inbox_contact_panel .o_field_widget[name=partner_id]:contains(Unknown Lead)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_take_reopen_tour", {
+    steps: () => [
+        ...searchFor("Take Customer"),
+        {
+            trigger: card("Take Customer"),
+            run: "click",
+        },
+        {
+            content: "nobody handles this customer: take it",
+            trigger: ".o_form_view button[name=action_take]",
+            run: "click",
+        },
+        {
+            content: "I am its agent now",
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(Tour Agent A)",
+        },
+        {
+            trigger: ".o-mail-Message:contains(Taken by Tour Agent A)",
+        },
+        ...openTab("whatsapp_inbox_conversation_menu_mine"),
+        {
+            content: "it is among mine",
+            trigger: `.o_kanban_view ${card("Take Customer")}`,
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view button[name=action_finalize]",
+            run: "click",
+        },
+        {
+            content: "finalized: Reopen is offered",
+            trigger: ".o_form_view button[name=action_reopen]",
+            run: "click",
+        },
+        {
+            content: "open again",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Open)",
+        },
+        {
+            trigger: ".o-mail-Message:contains(Conversation reopened by Tour Agent A)",
+        },
+        ...openGroupedTab("whatsapp_inbox_conversation_menu_open"),
+        {
+            trigger: `.o_kanban_view ${card("Take Customer")}`,
         },
     ],
 });

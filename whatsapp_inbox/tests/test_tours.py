@@ -1,0 +1,93 @@
+"""Every flow of the inbox as a person does it in the browser (Chromium tours in
+static/tests/tours/): they type into the fields and click the buttons, then these
+tests check what was stored."""
+
+import time
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from . import payloads
+
+ACTION_URL = "/odoo/action-whatsapp_inbox.%s"
+WAITING_URL = ACTION_URL % "whatsapp_inbox_conversation_action_waiting"
+AGENT = "whatsapp_inbox.group_agent"
+
+
+@tagged("post_install", "-at_install")
+class WhatsappInboxTourCase(HttpCase):
+    """A WhatsApp number with two approved templates, two agents and a supervisor."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.write({"country_id": cls.env.ref("base.br").id,
+                               "phone": "+55 11 4000-1234"})
+        cls.connection = cls.env["whatsapp.inbox.connection"].create({
+            "name": "Tour", "phone_number_id": "PNID-TOUR", "waba_id": "WABA-TOUR",
+            "app_secret": "tour-secret", "access_token": "tour-token"})
+        Template = cls.env["whatsapp.inbox.template"]
+        cls.welcome = Template.create({
+            "connection_id": cls.connection.id, "name": "boas_vindas", "language": "pt_BR",
+            "status": "APPROVED", "body": "Olá {{1}}! Aqui é da {{2}}.",
+            "variable_ids": [(0, 0, {"number": 1, "field_path": "name"})]})
+        cls.shipped = Template.create({
+            "connection_id": cls.connection.id, "name": "pedido_enviado", "language": "pt_BR",
+            "status": "APPROVED", "body": "Olá {{1}}, seu pedido {{2}} foi enviado."})
+        cls.agent = new_test_user(cls.env, login="tour_agent_a", name="Tour Agent A",
+                                  groups=AGENT)
+        cls.agent_b = new_test_user(cls.env, login="tour_agent_b", name="Tour Agent B",
+                                    groups=AGENT)
+        cls.supervisor = new_test_user(cls.env, login="tour_supervisor", name="Tour Supervisor",
+                                       groups="whatsapp_inbox.group_supervisor")
+        cls.Conversation = cls.env["whatsapp.inbox.conversation"]
+
+    @classmethod
+    def customer_writes(cls, wa_id, name, text="Olá", minutes_ago=0):
+        """A customer message through the webhook's processing; return its conversation."""
+        return cls.env["whatsapp.inbox.message"]._ingest_inbound(
+            cls.connection, [payloads.contact(wa_id, name)],
+            [payloads.text(wa_id, text, timestamp=time.time() - 60 * minutes_ago)],
+        ).conversation_id
+
+    def sent(self, conversation):
+        return conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+
+
+class TestAttendTours(WhatsappInboxTourCase):
+    def test_link_transfer_finalize_tour(self):
+        self.env["res.partner"].create({"name": "Tour Partner",
+                                        "email": "tour.partner@example.com"})
+        conversation = self.customer_writes("5511911110001", "Tour Customer")
+        self.start_tour(WAITING_URL, "whatsapp_inbox_attend_tour", login="tour_agent_a")
+        self.assertEqual((conversation.state, conversation.user_id, conversation.partner_id.name),
+                         ("done", self.agent_b, "Tour Partner"))
+
+    def test_register_contact_tour(self):
+        conversation = self.customer_writes("5511911110002", "Unknown Lead")
+        self.start_tour(WAITING_URL, "whatsapp_inbox_register_contact_tour",
+                        login="tour_agent_a")
+        self.assertEqual(conversation.partner_id.mobile, "+5511911110002")
+
+    def test_take_finalize_reopen_tour(self):
+        conversation = self.customer_writes("5511911110004", "Take Customer")
+        self.start_tour(WAITING_URL, "whatsapp_inbox_take_reopen_tour", login="tour_agent_a")
+        self.assertEqual((conversation.state, conversation.user_id), ("open", self.agent))
+
+    def test_agent_opening_marks_seen_tour(self):
+        conversation = self.customer_writes("5511911110003", "Seen Customer")
+        conversation.user_id = self.agent
+        self.start_tour(ACTION_URL % "whatsapp_inbox_conversation_action_mine",
+                        "whatsapp_inbox_seen_tour", login="tour_agent_a")
+        self.assertFalse(conversation.unread)
+        self.assertEqual(conversation.wa_message_ids.read_receipt, "to_send")
+
+
+class TestTabsTours(WhatsappInboxTourCase):
+    def test_app_opens_on_its_queue_with_live_counts_tour(self):
+        self.customer_writes("5511911110010", "Oldest Wait", minutes_ago=30)
+        self.customer_writes("5511911110011", "Second Wait", minutes_ago=5)
+        mine = self.customer_writes("5511911110012", "Mine Open", minutes_ago=10)
+        mine.user_id = self.agent
+        mine.with_user(self.agent)._send_text("Olá!")
+        mine.with_user(self.agent).action_mark_seen()
+        self.start_tour("/odoo", "whatsapp_inbox_tabs_tour", login="tour_agent_a")

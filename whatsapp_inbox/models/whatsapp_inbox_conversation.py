@@ -69,6 +69,9 @@ class WhatsappInboxConversation(models.Model):
     )
     tag_ids = fields.Many2many("whatsapp.inbox.tag", string="Tags")
     email = fields.Char()
+    originated_by = fields.Char(
+        "Originated by",
+        help="Our number or address an SMS, email or call attendance was made from.")
     lead_status_id = fields.Many2one(
         "whatsapp.inbox.lead.status", index="btree_not_null", tracking=True,
         compute="_compute_lead_status_id", store=True, readonly=False, ondelete="restrict",
@@ -313,15 +316,19 @@ class WhatsappInboxConversation(models.Model):
         return True
 
     def _on_agent_reply(self, sent_at=None):
-        """An agent answered: the conversation is Open until someone finalizes it."""
+        """An agent answered: the conversation is Open until someone finalizes it.
+        The first human reply assigns a conversation without agent to its author."""
         self._check_transition("agent_reply")
         sent_at = sent_at or fields.Datetime.now()
+        author = self.env.user
+        human = author._is_internal() and not author._is_superuser()
         for conversation in self:
             vals = {
-                # reaching out first (a template) is not yet an attendance: Not started
-                # stays until the customer answers
+                # reaching out first on WhatsApp (a template) is not yet an attendance:
+                # Not started stays until the customer answers; SMS, email and calls
+                # never get an answer here, so they are Open at once
                 "state": "open" if conversation.last_inbound_at or conversation.state != "new"
-                else "new",
+                or conversation.channel != "whatsapp" else "new",
                 "last_outbound_at": sent_at,
                 "last_message_at": max(sent_at, conversation.last_message_at or sent_at),
                 "waiting_since": False,
@@ -332,6 +339,8 @@ class WhatsappInboxConversation(models.Model):
             }
             if not conversation.first_response_at:
                 vals["first_response_at"] = sent_at
+            if human and not conversation.user_id:
+                vals["user_id"] = author.id
             conversation._write_transition(vals)
 
     def _on_send_failure(self, reason, message=None):

@@ -2,6 +2,7 @@
 static/tests/tours/): they type into the fields and click the buttons, then these
 tests check what was stored."""
 
+import json
 import time
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -80,6 +81,68 @@ class TestAttendTours(WhatsappInboxTourCase):
                         "whatsapp_inbox_seen_tour", login="tour_agent_a")
         self.assertFalse(conversation.unread)
         self.assertEqual(conversation.wa_message_ids.read_receipt, "to_send")
+
+
+class TestStartTours(WhatsappInboxTourCase):
+    def started(self, name):
+        return self.Conversation.search([("contact_name", "=", name)])
+
+    def test_start_on_whatsapp_with_typed_variables_tour(self):
+        self.start_tour(WAITING_URL, "whatsapp_inbox_start_whatsapp_tour", login="tour_agent_a")
+        conversation = self.started("Tour Lead")
+        message = self.sent(conversation)
+        self.assertEqual((conversation.wa_id, conversation.state, conversation.user_id),
+                         ("5511955554444", "new", self.agent))
+        self.assertEqual((message.template_id, json.loads(message.template_params)),
+                         (self.shipped, {"1": "Tour Lead", "2": "#42"}))
+
+    def test_start_on_sms_tour(self):
+        self.start_tour(WAITING_URL, "whatsapp_inbox_start_sms_tour", login="tour_agent_a")
+        conversation = self.started("Tour SMS")
+        self.assertEqual((conversation.channel, conversation.state, conversation.user_id,
+                          conversation.originated_by),
+                         ("sms", "open", self.agent, "+55 11 4000-1234"))
+        sms = self.env["sms.sms"].search([("number", "=", "+5511944443333")])
+        self.assertEqual(sms.body, "Seu pedido chegou")
+
+    def test_start_on_email_tour(self):
+        self.start_tour(WAITING_URL, "whatsapp_inbox_start_email_tour", login="tour_agent_a")
+        conversation = self.started("Tour Mail")
+        self.assertEqual((conversation.channel, conversation.state, conversation.user_id,
+                          conversation.email, conversation.originated_by),
+                         ("email", "open", self.agent, "tour.mail@example.com",
+                          "vendas@example.com"))
+
+    def test_start_on_voip_tour(self):
+        self.start_tour(WAITING_URL, "whatsapp_inbox_start_voip_tour", login="tour_agent_a")
+        conversation = self.started("Tour Call")
+        self.assertEqual((conversation.channel, conversation.state, conversation.user_id,
+                          conversation.phone),
+                         ("voip", "open", self.agent, "+5511933334444"))
+
+
+class TestReplyTours(WhatsappInboxTourCase):
+    def test_reply_in_the_window_assigns_me_tour(self):
+        conversation = self.customer_writes("5511911110005", "Reply Customer")
+        self.start_tour(WAITING_URL, "whatsapp_inbox_reply_tour", login="tour_agent_a")
+        self.assertEqual((conversation.state, conversation.user_id), ("open", self.agent))
+        self.assertEqual((self.sent(conversation).body, self.sent(conversation).status),
+                         ("Olá! Já verifico o seu pedido.", "queued"))
+
+    def test_reply_outside_the_window_with_a_template_tour(self):
+        conversation = self.customer_writes("5511911110006", "Late Customer",
+                                            minutes_ago=3 * 24 * 60)
+        # sudo: whatsapp.inbox.message - what the send cron records when Meta refuses
+        failed = self.env["whatsapp.inbox.message"].sudo().create({
+            "conversation_id": conversation.id, "direction": "out", "body": "Oi de novo",
+            "status": "failed", "failure_code": "131047", "failure_type": "window_closed",
+            "failure_reason": "Re-engagement message"})
+        conversation._on_send_failure("Re-engagement message", failed)
+        self.start_tour(WAITING_URL, "whatsapp_inbox_template_reply_tour", login="tour_agent_a")
+        template_message = self.sent(conversation) - failed
+        self.assertEqual((conversation.state, conversation.user_id), ("open", self.agent))
+        self.assertEqual(json.loads(template_message.template_params),
+                         {"1": "Rafael", "2": "4521"})
 
 
 class TestTabsTours(WhatsappInboxTourCase):

@@ -1,0 +1,100 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { card, openGroupedTab, openTab, pickInDialog, searchFor, typeVariables } from "./tour_utils";
+
+registry.category("web_tour.tours").add("whatsapp_inbox_reply_tour", {
+    steps: () => [
+        ...searchFor("Reply Customer"),
+        {
+            trigger: card("Reply Customer"),
+            run: "click",
+        },
+        {
+            content: "nobody has this conversation yet: Take is offered",
+            trigger: ".o_form_view button[name=action_take]",
+        },
+        {
+            trigger: ".o_form_view button[name=action_open_composer]",
+            run: "click",
+        },
+        {
+            content: "the customer wrote today: free text, with the time left",
+            trigger: ".modal .o_whatsapp_inbox_countdown.text-success",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=body] textarea",
+            run: "edit Olá! Já verifico o seu pedido.",
+        },
+        {
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "replying made the conversation mine and Open",
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(Tour Agent A)",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Open)",
+        },
+        {
+            content: "the reply is queued, with its clock",
+            trigger: ".o_field_widget[name=wa_message_ids] tr:contains(Já verifico o seu pedido) td[name=ticks]:contains(🕓)",
+        },
+        ...openTab("whatsapp_inbox_conversation_menu_mine"),
+        {
+            content: "it is in my tab",
+            trigger: `.o_kanban_view ${card("Reply Customer")}`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_template_reply_tour", {
+    steps: () => [
+        ...openGroupedTab("whatsapp_inbox_conversation_menu_error"),
+        {
+            content: "the failure says what happened on the card",
+            trigger: `${card("Late Customer")}:contains(More than 24 hours passed)`,
+            run: "click",
+        },
+        {
+            content: "the window closed: send a template",
+            trigger: ".alert-danger button[name=action_error_send_template]",
+            run: "click",
+        },
+        {
+            content: "only a template can be sent",
+            trigger: ".modal .alert-warning:contains(The 24-hour window is closed)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=mode] input[data-value=template]:checked",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=template_id] input",
+            run: "clear",
+        },
+        ...pickInDialog("template_id", "pedido", "pedido_enviado"),
+        ...typeVariables("Rafael", "4521"),
+        {
+            content: "the preview shows the values typed",
+            trigger: ".modal .o_field_widget[name=preview]:contains(Olá Rafael, seu pedido 4521 foi enviado.)",
+        },
+        {
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "sent: the error is gone and the conversation is mine, Open",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Open)",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.alert-danger))",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(Tour Agent A)",
+        },
+        {
+            trigger: ".o_field_widget[name=wa_message_ids] td:contains(Olá Rafael, seu pedido 4521 foi enviado.)",
+        },
+    ],
+});

@@ -18,3 +18,4 @@ from . import whatsapp_inbox_message_send
 from . import whatsapp_inbox_event
 from . import whatsapp_inbox_template
 from . import whatsapp_inbox_consent
+from . import mail_message

@@ -200,10 +200,12 @@ class WhatsappInboxConversation(models.Model):
                 conversation._notify_agents(self.env._("%(name)s: %(text)s", name=conversation.name,
                                               text=batch[-1:]._preview()))
 
-    def _notify_refresh(self):
-        """Tell the inbox views of every agent that these conversations changed."""
+    def _notify_refresh(self, messages=None):
+        """Tell the inbox views of every agent that these conversations changed
+        (and which of their ``messages`` did: ticks)."""
         group = self.env.ref("whatsapp_inbox.group_agent")
-        self.env["bus.bus"]._sendone(group, "whatsapp_inbox/refresh", {"ids": self.ids})
+        self.env["bus.bus"]._sendone(group, "whatsapp_inbox/refresh", {
+            "ids": self.ids, "message_ids": messages.ids if messages else []})
 
     def _notify_agents(self, message):
         """A toast for the assigned agent, or the department when unassigned."""

@@ -423,4 +423,6 @@ class WhatsappInboxMessage(models.Model):
             else:
                 message.status = new
             changed |= message
+        if changed:
+            changed.conversation_id._notify_refresh(changed)  # ticks move live
         return changed

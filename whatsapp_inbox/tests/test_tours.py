@@ -145,6 +145,16 @@ class TestReplyTours(WhatsappInboxTourCase):
                          {"1": "Rafael", "2": "4521"})
 
 
+    def test_ticks_follow_meta_live_tour(self):
+        conversation = self.customer_writes("5511911110009", "Ticks Customer")
+        message = conversation.with_user(self.agent)._send_text("Ticks reply")
+        # sudo: whatsapp.inbox.message - what the send cron records once Meta accepted it
+        message.sudo().write({"wamid": "wamid.TOUR.TICKS", "status": "sent"})
+        self.start_tour(ACTION_URL % f"whatsapp_inbox_conversation_action_open/{conversation.id}",
+                        "whatsapp_inbox_ticks_tour", login="tour_agent_a")
+        self.assertEqual(message.status, "read")
+
+
 class TestTabsTours(WhatsappInboxTourCase):
     def test_app_opens_on_its_queue_with_live_counts_tour(self):
         self.customer_writes("5511911110010", "Oldest Wait", minutes_ago=30)

@@ -86,6 +86,9 @@ registry.category("web_tour.tours").add("whatsapp_inbox_start_whatsapp_tour", {
             trigger: ".o_field_widget[name=wa_message_ids] td:contains(Olá Tour Lead, seu pedido #42 foi enviado.)",
         },
         {
+            trigger: ".o-mail-Message:contains(Olá Tour Lead, seu pedido #42 foi enviado.) .o_whatsapp_inbox_ticks[data-status=queued]",
+        },
+        {
             content: "the customer has not answered yet: Not started, but mine",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Not started)",
         },

@@ -27,6 +27,7 @@
         "wizard/whatsapp_inbox_composer_views.xml",
         "wizard/whatsapp_inbox_transfer_views.xml",
         "wizard/whatsapp_inbox_link_contact_views.xml",
+        "wizard/whatsapp_inbox_register_contact_views.xml",
         "wizard/whatsapp_inbox_start_views.xml",
         "views/whatsapp_inbox_menus.xml",
     ],

@@ -68,9 +68,15 @@ class TestInboxActions(WhatsappInboxCase):
 
     def test_register_new_contact_from_profile(self):
         conversation = self.waiting(name="Ana Costa")
-        conversation.action_register_contact()
+        action = conversation.action_register_contact()
+        self.assertFalse(conversation.partner_id, "nothing is created before confirming")
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create(
+            {"email": "ana@example.com"})
+        self.assertEqual((wizard.name, wizard.mobile), ("Ana Costa", "+5511987654321"))
+        wizard.action_register()
         partner = conversation.partner_id
-        self.assertEqual((partner.name, partner.mobile), ("Ana Costa", "+5511987654321"))
+        self.assertEqual((partner.name, partner.mobile, partner.email),
+                         ("Ana Costa", "+5511987654321", "ana@example.com"))
         self.assertEqual(conversation.name, "Ana Costa")
 
     def test_link_existing_contact_and_store_number(self):

@@ -63,11 +63,16 @@ class TestAttendTours(WhatsappInboxTourCase):
         self.assertEqual((conversation.state, conversation.user_id, conversation.partner_id.name),
                          ("done", self.agent_b, "Tour Partner"))
 
-    def test_register_contact_tour(self):
+    def test_register_contact_and_cancel_tour(self):
         conversation = self.customer_writes("5511911110002", "Unknown Lead")
+        partners = self.env["res.partner"].search_count([])
         self.start_tour(WAITING_URL, "whatsapp_inbox_register_contact_tour",
                         login="tour_agent_a")
-        self.assertEqual(conversation.partner_id.mobile, "+5511911110002")
+        self.assertEqual(self.env["res.partner"].search_count([]), partners + 1,
+                         "cancelling created nothing")
+        self.assertEqual((conversation.partner_id.name, conversation.partner_id.mobile,
+                          conversation.partner_id.email),
+                         ("Unknown Lead", "+5511911110002", "unknown.lead@example.com"))
 
     def test_take_finalize_reopen_tour(self):
         conversation = self.customer_writes("5511911110004", "Take Customer")

@@ -91,15 +91,42 @@ registry.category("web_tour.tours").add("whatsapp_inbox_register_contact_tour", 
             run: "click",
         },
         {
-            content: "the new contact is prefilled",
-            trigger: ".modal .o_field_widget[name=name] input:value(Unknown Lead)",
+            content: "the dialog says what it does and is prefilled",
+            trigger: ".modal:has(.modal-title:contains(Register new contact)) .o_field_widget[name=name] input:value(Unknown Lead)",
         },
         {
-            trigger: ".modal .o_form_button_save, .modal .o_form_view .o_form_button_save",
+            trigger: ".modal .o_field_widget[name=mobile] input:value(+5511911110002)",
+        },
+        {
+            content: "change one's mind: cancel",
+            trigger: ".modal .modal-footer button:contains(Cancel)",
+            run: "click",
+        },
+        {
+            content: "nothing was created: the number is still not linked",
+            trigger: ".o_whatsapp_inbox_contact_panel:contains(not linked to a contact yet)",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "register for real, with an email",
+            trigger: "button[name=action_register_contact]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=email] input",
+            run: "edit unknown.lead@example.com",
+        },
+        {
+            trigger: ".modal button[name=action_register]",
             run: "click",
         },
         {
             content: "back on the conversation, the panel shows the contact",
+            trigger: ".o_whatsapp_inbox_contact_panel .o_field_widget[name=partner_email]:contains(unknown.lead@example.com)",
+        },
+        {
             trigger: ".o_whatsapp_inbox_contact_panel .o_field_widget[name=partner_id]:contains(Unknown Lead)",
         },
     ],

@@ -27,14 +27,15 @@ class TestLeadStatus(WhatsappInboxCase):
             with self.assertRaises(ValidationError, msg=bad):
                 Status.create({"name": "Bad", "color": bad})
 
-    def test_status_in_use_is_archived_not_deleted(self):
+    def test_status_in_use_cannot_be_deleted(self):
         Status = self.env["whatsapp.inbox.lead.status"]
         used, unused = Status.create([{"name": "Used"}, {"name": "Unused"}])
         conversation = self.make_conversation("new", lead_status_id=used.id)
-        (used | unused).unlink()
+        with self.assertRaisesRegex(UserError, "status of 1 conversation.*archive it instead"):
+            (used | unused).unlink()
+        unused.unlink()
         self.assertFalse(unused.exists())
-        self.assertTrue(used.exists())
-        self.assertFalse(used.active)
+        used.action_archive()
         self.assertEqual(conversation.lead_status_id, used)
 
     def test_status_follows_the_contact_across_conversations(self):

@@ -169,3 +169,31 @@ class TestTabsTours(WhatsappInboxTourCase):
         mine.with_user(self.agent)._send_text("Olá!")
         mine.with_user(self.agent).action_mark_seen()
         self.start_tour("/odoo", "whatsapp_inbox_tabs_tour", login="tour_agent_a")
+
+
+class TestConfigurationTours(WhatsappInboxTourCase):
+    def test_lead_origins_crud_tour(self):
+        Origin = self.env["whatsapp.inbox.lead.origin"]
+        fair = Origin.create({"name": "Fair 2026"})
+        self.customer_writes("5511911110020", "Fair Visitor").origin_id = fair
+        self.start_tour(ACTION_URL % "whatsapp_inbox_lead_origin_action",
+                        "whatsapp_inbox_origins_tour", login="tour_supervisor")
+        self.assertTrue(fair.exists())
+        self.assertFalse(Origin.search([("name", "=ilike", "instagram%")]))
+        self.assertEqual(self.env["utm.source"].search_count([("name", "=", "Instagram")]), 1)
+
+    def test_lead_statuses_crud_tour(self):
+        Status = self.env["whatsapp.inbox.lead.status"]
+        used = Status.create({"name": "Used Status"})
+        self.customer_writes("5511911110021", "Status Holder").lead_status_id = used
+        self.start_tour(ACTION_URL % "whatsapp_inbox_lead_status_action",
+                        "whatsapp_inbox_statuses_tour", login="tour_supervisor")
+        self.assertTrue(used.active)
+        self.assertFalse(Status.search([("name", "ilike", "hot lead")]))
+
+    def test_settings_tour(self):
+        self.start_tour(ACTION_URL % "whatsapp_inbox_event_action",
+                        "whatsapp_inbox_settings_tour", login="admin")
+        params = self.env["ir.config_parameter"]
+        self.assertEqual((params.get_param("whatsapp_inbox.wait_amber_minutes"),
+                          params.get_param("whatsapp_inbox.wait_red_minutes")), ("3", "10"))

@@ -12,3 +12,4 @@ from . import test_inbox
 from . import test_leads
 from . import test_hardening
 from . import test_tours
+from . import test_demo

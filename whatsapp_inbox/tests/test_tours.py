@@ -149,7 +149,6 @@ class TestReplyTours(WhatsappInboxTourCase):
         self.assertEqual(json.loads(template_message.template_params),
                          {"1": "Rafael", "2": "4521"})
 
-
     def test_ticks_follow_meta_live_tour(self):
         conversation = self.customer_writes("5511911110009", "Ticks Customer")
         message = conversation.with_user(self.agent)._send_text("Ticks reply")
@@ -169,6 +168,24 @@ class TestTabsTours(WhatsappInboxTourCase):
         mine.with_user(self.agent)._send_text("Olá!")
         mine.with_user(self.agent).action_mark_seen()
         self.start_tour("/odoo", "whatsapp_inbox_tabs_tour", login="tour_agent_a")
+
+
+class TestPortugueseTour(WhatsappInboxTourCase):
+    browser_size = "1440x900"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pt_BR")
+        cls.env["ir.module.module"]._load_module_terms(["whatsapp_inbox"], ["pt_BR"])
+        cls.supervisor.lang = "pt_BR"  # sees every menu, Configuração included
+
+    def test_portuguese_words_and_top_bar_fit_tour(self):
+        self.env["res.partner"].create({"name": "Parceiro Tour"})
+        conversation = self.customer_writes("5511911110013", "Cliente Português")
+        self.start_tour(WAITING_URL, "whatsapp_inbox_pt_br_tour", login="tour_supervisor")
+        self.assertTrue(conversation.message_ids.filtered(
+            lambda m: "Vinculado ao cliente Parceiro Tour" in m.body))
 
 
 class TestConfigurationTours(WhatsappInboxTourCase):

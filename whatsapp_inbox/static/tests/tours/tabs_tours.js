@@ -148,3 +148,69 @@ registry.category("web_tour.tours").add("whatsapp_inbox_tabs_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("whatsapp_inbox_pt_br_tour", {
+    steps: () => [
+        {
+            content: "the product's own words",
+            trigger: `${tab("whatsapp_inbox_conversation_menu_waiting")}:contains(Esperando)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversation_menu_mine")}:contains(Meus)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversation_menu_unread")}:contains(Não lidas)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversations_menu")}:contains(Atendimentos)`,
+        },
+        {
+            content: "the whole bar fits at 1440 px: nothing hidden behind +",
+            trigger: `.o_main_navbar:not(:has(.o_menu_sections_more)) .o_menu_sections [data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_menu_config']:contains(Configuração)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_menu_leads")}`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversations_menu")}`,
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Em aberto)",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Tudo)",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Iniciar atendimento)",
+            run: "click",
+        },
+        {
+            content: "the dialog's button reads Iniciar atendimento",
+            trigger: ".modal button[name=action_start]:contains(Iniciar atendimento)",
+        },
+        {
+            trigger: ".modal .modal-footer button[special=cancel]",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains(Cliente Português)",
+            run: "click",
+        },
+        {
+            content: "the form speaks Portuguese",
+            trigger: "button[name=action_register_contact]:contains(Cadastrar novo cliente)",
+        },
+        {
+            trigger: "button[name=action_open_link_contact]:contains(Vincular a cliente existente)",
+            run: "click",
+        },
+        { trigger: ".modal .o_field_widget[name=partner_id] input", run: "edit Parceiro" },
+        { trigger: ".ui-autocomplete a:contains(Parceiro Tour)", run: "click" },
+        { trigger: ".modal button[name=action_link]", run: "click" },
+        {
+            content: "and so does the chatter",
+            trigger: ".o-mail-Message:contains(Vinculado ao cliente Parceiro Tour)",
+        },
+    ],
+});

@@ -77,6 +77,10 @@ registry.category("web_tour.tours").add("whatsapp_inbox_template_reply_tour", {
             run: "clear",
         },
         ...pickInDialog("template_id", "pedido", "pedido_enviado"),
+        {
+            content: "its variables are there to fill",
+            trigger: ".modal .o_field_widget[name=preview]:contains(seu pedido {{2}} foi enviado)",
+        },
         ...typeVariables("Rafael", "4521"),
         {
             content: "the preview shows the values typed",

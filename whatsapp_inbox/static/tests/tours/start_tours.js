@@ -70,7 +70,8 @@ registry.category("web_tour.tours").add("whatsapp_inbox_start_whatsapp_tour", {
         },
         ...pickInDialog("template_id", "pedido", "pedido_enviado"),
         {
-            trigger: ".modal .o_field_widget[name=param_ids] .o_data_row:nth-child(2) td:contains({{2}})",
+            content: "its variables are there to fill",
+            trigger: ".modal .o_field_widget[name=preview]:contains(seu pedido {{2}} foi enviado)",
         },
         ...typeVariables("Tour Lead", "#42"),
         {

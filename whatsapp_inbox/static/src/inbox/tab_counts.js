@@ -38,8 +38,9 @@ export const tabCountsService = {
         env.bus.addEventListener("MENUS:APP-CHANGED", load);
         env.bus.addEventListener("ACTION_MANAGER:UI-UPDATED", load);
         rpcBus.addEventListener("RPC:RESPONSE", ({ detail }) => {
-            const model = detail.data.params?.model || "";
-            if (detail.data.params?.method?.startsWith?.("action_") && model.startsWith("whatsapp.inbox.")) {
+            const { model, method } = detail.data.params || {};
+            if (typeof method === "string" && method.startsWith("action_") &&
+                    model?.startsWith("whatsapp.inbox.")) {
                 load();
             }
         });

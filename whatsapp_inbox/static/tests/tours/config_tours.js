@@ -184,11 +184,18 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
             trigger: ".o_setting_box:contains(Auto-finalize):contains(hours)",
         },
         {
+            content: "save: Odoo reloads the page with the stored values",
             trigger: ".o_form_button_save",
-            run: "click",
+            run() {
+                document.body.classList.add("o_whatsapp_inbox_tour_before_save");
+                this.anchor.click();
+            },
         },
         {
-            trigger: ".o_field_widget[name=whatsapp_inbox_wait_amber_minutes] input:value(3)",
+            trigger: "body:not(.o_whatsapp_inbox_tour_before_save) .o_field_widget[name=whatsapp_inbox_wait_amber_minutes] input:value(3)",
+        },
+        {
+            trigger: ".o_field_widget[name=whatsapp_inbox_wait_red_minutes] input:value(10)",
         },
     ],
 });

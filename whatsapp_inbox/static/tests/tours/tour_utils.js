@@ -53,7 +53,10 @@ export const typeVariables = (...values) => [
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=param_ids] .o_selected_row td[name=value] input",
+            // the line is selected once the previous one is saved
+            trigger: `.modal .o_field_widget[name=param_ids] .o_data_row:nth-child(${
+                index + 1
+            }).o_selected_row td[name=value] input`,
             run: `edit ${value}`,
         },
     ]),

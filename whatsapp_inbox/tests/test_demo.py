@@ -32,3 +32,8 @@ class TestDemoData(TransactionCase):
         self.assertEqual(set(conversations.mapped("channel")), {"whatsapp", "sms", "email"})
         self.assertEqual(set(conversations.mapped("state")),
                          {"new", "waiting", "open", "bot", "done", "error"})
+
+    def test_local_numbers_are_brazilian(self):
+        """The demo shop is Brazilian: (11) 9xxxx-xxxx typed by its agents is valid."""
+        self.assertEqual(self.env.ref("base.main_company").country_id,
+                         self.env.ref("base.br"))

@@ -28,6 +28,7 @@
         "wizard/whatsapp_inbox_composer_views.xml",
         "wizard/whatsapp_inbox_transfer_views.xml",
         "wizard/whatsapp_inbox_link_contact_views.xml",
+        "wizard/whatsapp_inbox_register_contact_views.xml",
         "wizard/whatsapp_inbox_start_views.xml",
         "wizard/whatsapp_inbox_opt_in_views.xml",
         "wizard/whatsapp_inbox_erase_views.xml",

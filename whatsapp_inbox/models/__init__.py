@@ -1,5 +1,6 @@
 from . import ir_actions_server
 from . import ir_websocket
+from . import ir_ui_menu
 from . import res_config_settings
 from . import res_partner
 from . import whatsapp_inbox_lead_status
@@ -26,3 +27,4 @@ from . import whatsapp_inbox_template
 from . import whatsapp_inbox_consent
 from . import whatsapp_inbox_conversation_privacy
 from . import whatsapp_inbox_erasure
+from . import mail_message

@@ -52,6 +52,9 @@ class WhatsappInboxConversation(models.Model):
     )
     tag_ids = fields.Many2many("whatsapp.inbox.tag", string="Tags")
     email = fields.Char()
+    originated_by = fields.Char(
+        "Originated by",
+        help="Our number or address an SMS, email or call attendance was made from.")
     lead_status_id = fields.Many2one(
         "whatsapp.inbox.lead.status", index="btree_not_null", tracking=True,
         compute="_compute_lead_status_id", store=True, readonly=False, ondelete="restrict",

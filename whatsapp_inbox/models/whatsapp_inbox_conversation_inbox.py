@@ -74,7 +74,7 @@ class WhatsappInboxConversation(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Link to a contact"),
+            "name": self.env._("Link to existing contact"),
             "res_model": "whatsapp.inbox.link.contact",
             "view_mode": "form",
             "target": "new",
@@ -82,20 +82,16 @@ class WhatsappInboxConversation(models.Model):
         }
 
     def action_register_contact(self):
-        """Create a contact from the conversation (profile name and number)."""
+        """Register the customer as a new contact, prefilled from the profile name and
+        number; the contact is created only when the agent confirms."""
         self.ensure_one()
-        partner = self.env["res.partner"].create({
-            "name": self.contact_name or self.phone or self.wa_id,
-            "mobile": self.phone or False,
-            "company_id": False,
-        })
-        self._link_partner(partner)
         return {
             "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": partner.id,
+            "name": self.env._("Register new contact"),
+            "res_model": "whatsapp.inbox.register.contact",
             "view_mode": "form",
             "target": "new",
+            "context": {"default_conversation_id": self.id},
         }
 
     def _link_partner(self, partner, store_number=False):

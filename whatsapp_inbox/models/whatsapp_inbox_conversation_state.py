@@ -160,7 +160,10 @@ class WhatsappInboxConversation(models.Model):
                 vals["first_response_at"] = sent_at
             if is_person and not conversation.user_id:
                 vals["user_id"] = user.id
-            reaching_out = conversation.state == "new" and not conversation.last_inbound_at
+            # a first WhatsApp template before the customer ever wrote is not an attendance
+            # yet; SMS, email and calls never get an answer here, so they are Open at once
+            reaching_out = (conversation.state == "new" and not conversation.last_inbound_at
+                            and conversation.channel == "whatsapp")
             conversation._transition("reach_out" if reaching_out else "agent_reply", **vals)
 
     def _on_send_failure(self, reason, message=None):

@@ -1,7 +1,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -50,8 +50,13 @@ class WhatsappInboxLeadStatus(models.Model):
             vals["color"] = vals["color"].strip().upper()
         return super().write(vals)
 
-    def unlink(self):
-        """Statuses in use are archived instead, so no record loses its status."""
-        used = self.filtered(lambda s: s.conversation_count or s.partner_count)
-        used.action_archive()
-        return super(WhatsappInboxLeadStatus, self - used).unlink()
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        """A status in use is not deleted, so no card loses its status: say so, and
+        offer archiving, which hides it from new choices and keeps it on its records."""
+        for status in self:
+            if status.conversation_count or status.partner_count:
+                raise UserError(self.env._(
+                    "“%(status)s” is the status of %(conversations)s conversation(s) and "
+                    "%(partners)s contact(s): archive it instead.", status=status.name,
+                    conversations=status.conversation_count, partners=status.partner_count))

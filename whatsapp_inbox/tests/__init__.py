@@ -20,3 +20,5 @@ from . import test_migration
 from . import test_consent_ledger
 from . import test_privacy_tours
 from . import test_erasure
+from . import test_tours
+from . import test_demo

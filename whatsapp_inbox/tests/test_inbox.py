@@ -1,12 +1,11 @@
 import json
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user
 
 from .common import WhatsappInboxCase, payloads
 
 WA = "5511987654321"
-WAITING_URL = "/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_waiting"
 
 
 class TestInboxActions(WhatsappInboxCase):
@@ -68,9 +67,15 @@ class TestInboxActions(WhatsappInboxCase):
 
     def test_register_new_contact_from_profile(self):
         conversation = self.waiting(name="Ana Costa")
-        conversation.action_register_contact()
+        action = conversation.action_register_contact()
+        self.assertFalse(conversation.partner_id, "nothing is created before confirming")
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create(
+            {"email": "ana@example.com"})
+        self.assertEqual((wizard.name, wizard.mobile), ("Ana Costa", "+5511987654321"))
+        wizard.action_register()
         partner = conversation.partner_id
-        self.assertEqual((partner.name, partner.mobile), ("Ana Costa", "+5511987654321"))
+        self.assertEqual((partner.name, partner.mobile, partner.email),
+                         ("Ana Costa", "+5511987654321", "ana@example.com"))
         self.assertEqual(conversation.name, "Ana Costa")
 
     def test_link_existing_contact_and_store_number(self):
@@ -193,53 +198,3 @@ class TestReplyChannels(WhatsappInboxCase):
         other = new_test_user(self.env, login="wa_other_agent", groups="whatsapp_inbox.group_agent")
         conversation.with_user(other)._send_text("Eu também")
         self.assertEqual(conversation.user_id, self.agent, "only when it has no agent")
-
-
-@tagged("post_install", "-at_install")
-class TestInboxTours(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        connection = cls.env["whatsapp.inbox.connection"].create({
-            "name": "Tour", "phone_number_id": "PNID-TOUR", "app_secret": "s"})
-        cls.agent_a = new_test_user(cls.env, login="tour_agent_a", name="Tour Agent A",
-                                    groups="whatsapp_inbox.group_agent")
-        new_test_user(cls.env, login="tour_agent_b", name="Tour Agent B",
-                      groups="whatsapp_inbox.group_agent")
-        cls.env["res.partner"].create({"name": "Tour Partner", "email": "tour.partner@example.com"})
-        cls.deliver(connection, [payloads.contact("5511911110001", "Tour Customer"),
-                                 payloads.contact("5511911110002", "Unknown Lead")],
-                    [payloads.text("5511911110001", "Olá"),
-                     payloads.text("5511911110002", "Quero um orçamento")])
-
-    @classmethod
-    def deliver(cls, connection, contacts, messages):
-        body = payloads.encode(payloads.delivery(payloads.change(
-            connection.phone_number_id, messages=messages, contacts=contacts)))
-        cls.env["whatsapp.inbox.event"]._journal(body.decode(), connection.ids)._process()
-
-    def test_attend_tour(self):
-        self.start_tour(WAITING_URL, "whatsapp_inbox_attend_tour", login="tour_agent_a")
-        conversation = self.env["whatsapp.inbox.conversation"].search(
-            [("contact_name", "=", "Tour Customer")])
-        self.assertEqual(conversation.state, "done")
-        self.assertEqual(conversation.user_id.name, "Tour Agent B")
-        self.assertEqual(conversation.partner_id.name, "Tour Partner")
-
-    def test_agent_opening_marks_seen_tour(self):
-        connection = self.env["whatsapp.inbox.connection"].search([("name", "=", "Tour")])
-        self.deliver(connection, [payloads.contact("5511911110003", "Seen Customer")],
-                     [payloads.text("5511911110003", "Alô?")])
-        conversation = self.env["whatsapp.inbox.conversation"].search(
-            [("contact_name", "=", "Seen Customer")])
-        conversation.user_id = self.agent_a
-        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_mine",
-                        "whatsapp_inbox_seen_tour", login="tour_agent_a")
-        self.assertFalse(conversation.unread)
-        self.assertEqual(conversation.wa_message_ids.read_receipt, "to_send")
-
-    def test_register_contact_tour(self):
-        self.start_tour(WAITING_URL, "whatsapp_inbox_register_contact_tour", login="tour_agent_a")
-        conversation = self.env["whatsapp.inbox.conversation"].search(
-            [("contact_name", "=", "Unknown Lead")])
-        self.assertEqual(conversation.partner_id.mobile, "+5511911110002")

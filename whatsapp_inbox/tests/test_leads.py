@@ -27,14 +27,15 @@ class TestLeadStatus(WhatsappInboxCase):
             with self.assertRaises(ValidationError, msg=bad):
                 Status.create({"name": "Bad", "color": bad})
 
-    def test_status_in_use_is_archived_not_deleted(self):
+    def test_status_in_use_cannot_be_deleted(self):
         Status = self.env["whatsapp.inbox.lead.status"]
         used, unused = Status.create([{"name": "Used"}, {"name": "Unused"}])
         conversation = self.make_conversation("new", lead_status_id=used.id)
-        (used | unused).unlink()
+        with self.assertRaisesRegex(UserError, "status of 1 conversation.*archive it instead"):
+            (used | unused).unlink()
+        unused.unlink()
         self.assertFalse(unused.exists())
-        self.assertTrue(used.exists())
-        self.assertFalse(used.active)
+        used.action_archive()
         self.assertEqual(conversation.lead_status_id, used)
 
     def test_status_follows_the_contact_across_conversations(self):
@@ -99,9 +100,11 @@ class TestStartAttendance(WhatsappInboxSimulatorCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.country_id = cls.env.ref("base.br")
+        cls.env.company.phone = "+55 11 4000-1234"
 
     def start(self, **vals):
-        return self.env["whatsapp.inbox.start"].create(vals)
+        """The wizard as an agent fills it."""
+        return self.env["whatsapp.inbox.start"].with_user(self.agent).create(vals)
 
     def test_channel_decides_required_fields(self):
         cases = [
@@ -133,14 +136,39 @@ class TestStartAttendance(WhatsappInboxSimulatorCase):
                           conversation.state),
                          ("whatsapp", "+5511955554444", "5511955554444", "new"))
         self.assertEqual(conversation.wa_message_ids.body, "Olá Ana, seu pedido #42 foi enviado.")
+        self.assertEqual(conversation.user_id, self.agent, "started by the agent: theirs")
+        self.assertIn("Attendance started on WhatsApp by Agent Smith.",
+                      conversation.message_ids.mapped("body")[-1])
         with self.assertRaises(UserError):
             conversation._send_text("free text before the customer answers")
+
+    def test_template_variables_prefilled_and_previewed(self):
+        template = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")
+        template.variable_ids = [(0, 0, {"number": 1, "field_path": "name"}),
+                                 (0, 0, {"number": 2, "field_path": "user_id.name"})]
+        wizard = self.start(channel="whatsapp", name="Ana", phone="+5511955554444",
+                            connection_id=self.connection.id, template_id=template.id)
+        self.assertEqual(wizard.param_ids.mapped("value"), ["Ana", "Agent Smith"])
+        self.assertEqual(wizard.preview, "Olá Ana! Aqui é da Agent Smith. Como podemos ajudar?")
+
+    def test_whatsapp_finds_the_customer_who_wrote_without_the_ninth_digit(self):
+        self.receive(payloads.text("551187654321", "Oi"))
+        wrote = self.conversation_of("551187654321")
+        template = self.connection.template_ids.filtered(lambda t: t.name == "hello_world")
+        action = self.start(channel="whatsapp", phone="+55 11 98765-4321",
+                            connection_id=self.connection.id,
+                            template_id=template.id).action_start()
+        self.assertEqual(action["res_id"], wrote.id)
+        self.assertEqual(wrote.wa_id, "551187654321", "WhatsApp's spelling stays")
+        self.assertEqual(wrote.wa_message_ids.filtered(lambda m: m.direction == "out").body,
+                         template.body)
 
     def test_email_is_sent_through_odoo_mail(self):
         action = self.start(channel="email", name="Bruno", email="bruno@example.com",
                             body="Olá Bruno, segue a proposta.").action_start()
         conversation = self.Conversation.browse(action["res_id"])
-        self.assertEqual((conversation.channel, conversation.state), ("email", "new"))
+        self.assertEqual((conversation.channel, conversation.state, conversation.user_id),
+                         ("email", "open", self.agent))
         message = conversation.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertIn("segue a proposta", message.body)
         email = message.notification_ids.filtered(lambda n: n.notification_type == "email")
@@ -153,14 +181,15 @@ class TestStartAttendance(WhatsappInboxSimulatorCase):
         conversation = self.Conversation.browse(action["res_id"])
         sms = self.env["sms.sms"].search([("number", "=", "+5511944443333")])
         self.assertEqual((sms.body, sms.state), ("Seu pedido chegou", "outgoing"))
-        self.assertEqual(conversation.channel, "sms")
+        self.assertConversation(conversation, channel="sms", state="open", user_id=self.agent,
+                                originated_by="+55 11 4000-1234")
 
     def test_voip_logs_the_call(self):
         action = self.start(channel="voip", phone="+5511933334444",
                             body="Customer wants a quote").action_start()
         conversation = self.Conversation.browse(action["res_id"])
         self.assertIn("Customer wants a quote", conversation.message_ids[0].body)
-        self.assertEqual(conversation.state, "new")
+        self.assertEqual((conversation.state, conversation.user_id), ("open", self.agent))
 
 
 @tagged("post_install", "-at_install")  # base.automation hooks models once the registry is ready

@@ -87,7 +87,7 @@ class WhatsappInboxComposerParam(models.TransientModel):
 
     composer_id = fields.Many2one("whatsapp.inbox.composer", required=True, ondelete="cascade")
     number = fields.Integer(readonly=True)
-    name = fields.Char(compute="_compute_name")
+    name = fields.Char("Variable", compute="_compute_name")
     value = fields.Char()
 
     @api.depends("number")

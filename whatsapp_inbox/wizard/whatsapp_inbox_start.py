@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize, plaintext2html
@@ -23,16 +25,20 @@ class WhatsappInboxStart(models.TransientModel):
     attendance_type_id = fields.Many2one("whatsapp.inbox.attendance.type", "Type")
     tag_ids = fields.Many2many("whatsapp.inbox.tag", string="Tags")
     connection_id = fields.Many2one(
-        "whatsapp.inbox.connection", "Originated by",
+        "whatsapp.inbox.connection", "WhatsApp number",
         default=lambda self: self.env["whatsapp.inbox.connection"].search([], limit=1))
+    sender = fields.Char(
+        "Our number", default=lambda self: self.env.company.phone,
+        help="Our number the SMS or the call comes from.")
     email_from = fields.Char(
-        "Sent from", default=lambda self: self.env.user.email_formatted,
+        "Our address", default=lambda self: self.env.user.email_formatted,
         help="Our address the email comes from.")
     template_id = fields.Many2one(
         "whatsapp.inbox.template",
         domain="[('connection_id', '=', connection_id), ('status', '=', 'APPROVED')]")
     param_ids = fields.One2many("whatsapp.inbox.start.param", "start_id",
                                 compute="_compute_param_ids", store=True, readonly=False)
+    preview = fields.Text(compute="_compute_preview")
     body = fields.Text("Message / call notes")
 
     @api.depends("partner_id")
@@ -45,10 +51,31 @@ class WhatsappInboxStart(models.TransientModel):
 
     @api.depends("template_id")
     def _compute_param_ids(self):
+        """One line per variable, prefilled as the template's variables say (from the
+        customer typed so far, the agent, the company)."""
         for start in self:
-            count = start.template_id.variable_count
+            values = start.template_id._default_values(start._prefill_conversation()) \
+                if start.template_id else {}
             start.param_ids = [fields.Command.clear()] + [
-                fields.Command.create({"number": n}) for n in range(1, count + 1)]
+                fields.Command.create({"number": number, "value": value})
+                for number, value in values.items()]
+
+    @api.depends("template_id", "param_ids.value")
+    def _compute_preview(self):
+        for start in self:
+            start.preview = start.template_id and start.template_id._render(
+                {p.number: p.value for p in start.param_ids})
+
+    def _prefill_conversation(self):
+        """The conversation about to start, in memory, for the template's variables."""
+        return self.env["whatsapp.inbox.conversation"].new({
+            "channel": self.channel,
+            "connection_id": self.connection_id.id,
+            "partner_id": self.partner_id.id,
+            "contact_name": self.name,
+            "phone": self.phone,
+            "user_id": self.env.uid,
+        })
 
     def _check_inputs(self):
         """Field errors by channel; returns the normalised phone and email."""
@@ -79,7 +106,7 @@ class WhatsappInboxStart(models.TransientModel):
         return e164, email
 
     def action_start(self):
-        """Create the conversation (Not started) and send its first message."""
+        """Create the conversation, send its first message and assign it to me."""
         self.ensure_one()
         e164, email = self._check_inputs()
         Conversation = self.env["whatsapp.inbox.conversation"]
@@ -93,17 +120,29 @@ class WhatsappInboxStart(models.TransientModel):
             "origin_id": self.origin_id.id,
             "attendance_type_id": self.attendance_type_id.id,
             "tag_ids": [fields.Command.set(self.tag_ids.ids)],
+            "originated_by": {"sms": self.sender, "voip": self.sender,
+                              "email": self.email_from}.get(self.channel, False),
         }
         conversation = Conversation
         if self.channel == "whatsapp":
             wa_id = e164.lstrip("+")
             vals.update(connection_id=self.connection_id.id, wa_id=wa_id)
-            conversation = Conversation.search([("connection_id", "=", self.connection_id.id),
-                                                ("wa_id", "=", wa_id)], limit=1)
+            # the customer may already have written with the other spelling of a
+            # Brazilian mobile (with or without the ninth digit): WhatsApp's stays
+            conversation = Conversation.search([
+                ("connection_id", "=", self.connection_id.id),
+                ("wa_id", "in", phone_tools.wa_id_variants(wa_id))], limit=1)
         if conversation:
-            conversation.write({k: v for k, v in vals.items() if v and k != "tag_ids"})
+            conversation.write({k: v for k, v in vals.items()
+                                if v and k not in ("tag_ids", "wa_id", "phone")})
         else:
-            conversation = Conversation.create(vals)
+            conversation = Conversation.with_context(mail_create_nolog=True).create(
+                vals).with_env(self.env)
+            conversation._message_log(body=Markup("<p>%s</p>") % self.env._(
+                "Attendance started on %(channel)s by %(agent)s.",
+                channel=dict(self._fields["channel"]._description_selection(self.env))[
+                    self.channel],
+                agent=self.env.user.name))
         getattr(self, f"_start_{self.channel}")(conversation)
         return {
             "type": "ir.actions.act_window",
@@ -113,6 +152,7 @@ class WhatsappInboxStart(models.TransientModel):
         }
 
     def _start_whatsapp(self, conversation):
+        # the send door records the reply, which assigns the conversation to me
         conversation._send_template(self.template_id,
                                     {p.number: p.value for p in self.param_ids})
 
@@ -124,17 +164,20 @@ class WhatsappInboxStart(models.TransientModel):
             body=plaintext2html(self.body or ""), subject=self.env.company.name,
             partner_ids=partner.ids, email_from=self.email_from,
             message_type="comment", subtype_xmlid="mail.mt_comment")
+        conversation._on_agent_reply()
 
     def _start_sms(self, conversation):
         # queued for Odoo's SMS cron, like our WhatsApp messages: never blocks the agent
         conversation._message_sms(self.body or "", partner_ids=conversation.partner_id.ids,
                                   sms_numbers=[conversation.phone], put_in_queue=True)
+        conversation._on_agent_reply()
 
     def _start_voip(self, conversation):
         activity = conversation.activity_schedule(
             "mail.mail_activity_data_call", user_id=self.env.user.id,
             summary=self.env._("Call %s", conversation.phone))
         activity.action_feedback(feedback=self.body or self.env._("Call made."))
+        conversation._on_agent_reply()
 
 
 class WhatsappInboxStartParam(models.TransientModel):
@@ -144,4 +187,10 @@ class WhatsappInboxStartParam(models.TransientModel):
 
     start_id = fields.Many2one("whatsapp.inbox.start", required=True, ondelete="cascade")
     number = fields.Integer(readonly=True)
+    name = fields.Char("Variable", compute="_compute_name")
     value = fields.Char()
+
+    @api.depends("number")
+    def _compute_name(self):
+        for param in self:
+            param.name = f"{{{{{param.number}}}}}"

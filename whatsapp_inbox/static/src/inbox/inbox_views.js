@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { onWillUnmount, useEffect } from "@odoo/owl";
+import { useEffect } from "@odoo/owl";
 import { useDebounced } from "@web/core/utils/timing";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -11,31 +11,27 @@ import { kanbanView } from "@web/views/kanban/kanban_view";
 import { KanbanController } from "@web/views/kanban/kanban_controller";
 import { listView } from "@web/views/list/list_view";
 import { ListController } from "@web/views/list/list_controller";
-
-const REFRESH = "whatsapp_inbox/refresh";
+import { useInboxRefresh } from "@whatsapp_inbox/core/refresh_service";
 
 /**
  * Reload the view when the server says conversations changed (new messages,
- * transfers, state changes), so tabs and counters stay live without F5.
+ * transfers, state changes, ticks), so tabs stay live without F5.
  */
-function useInboxRefresh(reload) {
-    const bus = useService("bus_service");
-    const debounced = useDebounced(reload, 300);
-    bus.subscribe(REFRESH, debounced);
-    onWillUnmount(() => bus.unsubscribe(REFRESH, debounced));
+function useReloadOnRefresh(model) {
+    useInboxRefresh(useDebounced(() => model.load(), 300));
 }
 
 export class InboxKanbanController extends KanbanController {
     setup() {
         super.setup();
-        useInboxRefresh(() => this.model.load());
+        useReloadOnRefresh(this.model);
     }
 }
 
 export class InboxListController extends ListController {
     setup() {
         super.setup();
-        useInboxRefresh(() => this.model.load());
+        useReloadOnRefresh(this.model);
     }
 }
 

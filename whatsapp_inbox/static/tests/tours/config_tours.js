@@ -1,0 +1,201 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+const row = (name) => `.o_data_row:has(td[name=name]:contains(${name}))`;
+
+/** Delete the record of ``name`` from the list's Actions menu. */
+const deleteRow = (name) => [
+    { trigger: `${row(name)} .o_list_record_selector input`, run: "click" },
+    { trigger: ".o_control_panel .o_cp_action_menus button", run: "click" },
+    { trigger: ".o-dropdown--menu .dropdown-item:contains(Delete)", run: "click" },
+    { trigger: ".modal .modal-footer .btn-primary", run: "click" },
+];
+
+registry.category("web_tour.tours").add("whatsapp_inbox_origins_tour", {
+    steps: () => [
+        {
+            content: "a new origin from the list",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_selected_row td[name=name] input",
+            run: "edit Instagram",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            content: "saved, with its UTM source made from the name",
+            trigger: `${row("Instagram")} td[name=source_id]:contains(Instagram)`,
+        },
+        {
+            content: "rename it",
+            trigger: `${row("Instagram")} td[name=name]`,
+            run: "click",
+        },
+        {
+            trigger: ".o_selected_row td[name=name] input",
+            run: "edit Instagram Ads",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            trigger: `${row("Instagram Ads")}`,
+        },
+        {
+            content: "the same name in other case is refused, with the reason",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_selected_row td[name=name] input",
+            run: "edit instagram ads",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".modal:contains(already exists)",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_button_discard",
+            run: "click",
+        },
+        {
+            content: "an origin in use cannot be deleted: the list says why",
+            trigger: "body:not(:has(.modal))",
+        },
+        ...deleteRow("Fair 2026"),
+        {
+            trigger: ".modal:contains(is the origin of 1 conversation(s)):contains(archive it instead)",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        { trigger: `body:not(:has(.modal)) ${row("Fair 2026")} .o_list_record_selector input:checked`, run: "click" },
+        {
+            content: "an unused one goes",
+            trigger: `body:not(:has(.modal)) ${row("Instagram Ads")}`,
+        },
+        ...deleteRow("Instagram Ads"),
+        {
+            trigger: `.o_list_view:not(:has(${row("Instagram Ads")}))`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_statuses_tour", {
+    steps: () => [
+        {
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_selected_row td[name=name] input",
+            run: "edit Hot lead",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            content: "a new status gets a colour",
+            trigger: `${row("Hot lead")} td[name=color] .o_field_color`,
+        },
+        {
+            content: "rename it",
+            trigger: `${row("Hot lead")} td[name=name]`,
+            run: "click",
+        },
+        {
+            trigger: ".o_selected_row td[name=name] input",
+            run: "edit Very hot lead",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            content: "a status in use is not deleted behind the user's back: it says why",
+            trigger: "body:not(:has(.modal))",
+        },
+        ...deleteRow("Used Status"),
+        {
+            trigger: ".modal:contains(is the status of 1 conversation(s)):contains(archive it instead)",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        { trigger: `body:not(:has(.modal)) ${row("Used Status")} .o_list_record_selector input:checked`, run: "click" },
+        {
+            content: "it is still there",
+            trigger: `body:not(:has(.modal)) ${row("Used Status")}`,
+        },
+        {
+            content: "the unused one is deleted",
+            trigger: `${row("Very hot lead")}`,
+        },
+        ...deleteRow("Very hot lead"),
+        {
+            trigger: `.o_list_view:not(:has(${row("Hot lead")}))`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
+    steps: () => [
+        {
+            content: "webhook events: nothing failed, and it says so",
+            trigger: ".o_view_nocontent:contains(Nothing failed)",
+        },
+        {
+            trigger: ".o_main_navbar [data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_menu_config']",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item[data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_settings_menu']",
+            run: "click",
+        },
+        {
+            content: "the thresholds say their unit",
+            trigger: ".o_setting_box:contains(Waiting time colours):contains(Amber after):contains(minutes):contains(Red after)",
+        },
+        {
+            trigger: ".o_field_widget[name=whatsapp_inbox_wait_amber_minutes] input",
+            run: "edit 3",
+        },
+        {
+            trigger: ".o_field_widget[name=whatsapp_inbox_wait_red_minutes] input",
+            run: "edit 10",
+        },
+        {
+            trigger: ".o_setting_box:contains(Auto-finalize):contains(hours)",
+        },
+        {
+            content: "save: Odoo reloads the page with the stored values",
+            trigger: ".o_form_button_save",
+            run() {
+                document.body.classList.add("o_whatsapp_inbox_tour_before_save");
+                this.anchor.click();
+            },
+        },
+        {
+            trigger: "body:not(.o_whatsapp_inbox_tour_before_save) .o_field_widget[name=whatsapp_inbox_wait_amber_minutes] input:value(3)",
+        },
+        {
+            trigger: ".o_field_widget[name=whatsapp_inbox_wait_red_minutes] input:value(10)",
+        },
+    ],
+});

@@ -1,0 +1,212 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { card, openGroupedTab, openTab, pickInDialog, searchFor, typeVariables } from "./tour_utils";
+
+registry.category("web_tour.tours").add("whatsapp_inbox_reply_tour", {
+    steps: () => [
+        ...searchFor("Reply Customer"),
+        {
+            trigger: card("Reply Customer"),
+            run: "click",
+        },
+        {
+            content: "nobody has this conversation yet: Take is offered",
+            trigger: ".o_form_view button[name=action_take]",
+        },
+        {
+            trigger: ".o_form_view button[name=action_open_composer]",
+            run: "click",
+        },
+        {
+            content: "the customer wrote today: free text, with the time left",
+            trigger: ".modal .o_whatsapp_inbox_countdown.text-success",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=body] textarea",
+            run: "edit Olá! Já verifico o seu pedido.",
+        },
+        {
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "replying made the conversation mine and Open",
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(Tour Agent A)",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Open)",
+        },
+        {
+            content: "the reply is queued, with its clock, in the thread and the chatter",
+            trigger: ".o_field_widget[name=wa_message_ids] tr:contains(Já verifico o seu pedido) td[name=ticks]:contains(🕓)",
+        },
+        {
+            trigger: ".o-mail-Message:contains(Já verifico o seu pedido) .o_whatsapp_inbox_ticks[data-status=queued]",
+        },
+        ...openTab("whatsapp_inbox_conversation_menu_mine"),
+        {
+            content: "it is in my tab",
+            trigger: `.o_kanban_view ${card("Reply Customer")}`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_template_reply_tour", {
+    steps: () => [
+        ...openGroupedTab("whatsapp_inbox_conversation_menu_error"),
+        {
+            content: "the failure says what happened on the card",
+            trigger: `${card("Late Customer")}:contains(More than 24 hours passed)`,
+            run: "click",
+        },
+        {
+            content: "the window closed: send a template",
+            trigger: ".alert-danger button[name=action_error_send_template]",
+            run: "click",
+        },
+        {
+            content: "only a template can be sent",
+            trigger: ".modal .alert-warning:contains(The 24-hour window is closed)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=mode] input[data-value=template]:checked",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=template_id] input",
+            run: "clear",
+        },
+        ...pickInDialog("template_id", "pedido", "pedido_enviado"),
+        {
+            content: "its variables are there to fill",
+            trigger: ".modal .o_field_widget[name=preview]:contains(seu pedido {{2}} foi enviado)",
+        },
+        ...typeVariables("Rafael", "4521"),
+        {
+            content: "the preview shows the values typed",
+            trigger: ".modal .o_field_widget[name=preview]:contains(Olá Rafael, seu pedido 4521 foi enviado.)",
+        },
+        {
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "sent: the error is gone and the conversation is mine, Open",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Open)",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.alert-danger))",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(Tour Agent A)",
+        },
+        {
+            trigger: ".o_field_widget[name=wa_message_ids] td:contains(Olá Rafael, seu pedido 4521 foi enviado.)",
+        },
+    ],
+});
+
+/**
+ * Meta's delivery statuses arrive through the real webhook; the notifications
+ * the server queues for them are handed to the client as the websocket would
+ * (Odoo disables websockets in tests).
+ */
+async function metaReports(status) {
+    const body = JSON.stringify({
+        object: "whatsapp_business_account",
+        entry: [
+            {
+                id: "WABA-TOUR",
+                changes: [
+                    {
+                        field: "messages",
+                        value: {
+                            messaging_product: "whatsapp",
+                            metadata: { phone_number_id: "PNID-TOUR" },
+                            statuses: [
+                                {
+                                    id: "wamid.TOUR.TICKS",
+                                    status,
+                                    timestamp: String(Math.floor(Date.now() / 1000)),
+                                    recipient_id: "5511911110009",
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        ],
+    });
+    const key = await crypto.subtle.importKey(
+        "raw",
+        new TextEncoder().encode("tour-secret"),
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"]
+    );
+    const digest = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body));
+    const signature = [...new Uint8Array(digest)]
+        .map((byte) => byte.toString(16).padStart(2, "0"))
+        .join("");
+    const response = await fetch("/whatsapp_inbox/webhook", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Hub-Signature-256": `sha256=${signature}` },
+        body,
+    });
+    if (response.status !== 200) {
+        throw new Error(`the webhook answered ${response.status}`);
+    }
+    const { result } = await (
+        await fetch("/websocket/peek_notifications", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({
+                jsonrpc: "2.0",
+                method: "call",
+                params: { channels: [], last: 0, is_first_poll: true },
+            }),
+        })
+    ).json();
+    const refresh = odoo.__WOWL_DEBUG__.root.env.services["whatsapp_inbox.refresh"];
+    for (const { message } of result.notifications) {
+        if (message.type === "whatsapp_inbox/refresh" && message.payload.message_ids?.length) {
+            refresh.dispatch(message.payload);
+        }
+    }
+}
+
+registry.category("web_tour.tours").add("whatsapp_inbox_ticks_tour", {
+    steps: () => [
+        {
+            content: "our reply was sent: one tick in the thread and in the chatter",
+            trigger: ".o_field_widget[name=wa_message_ids] tr:contains(Ticks reply) td[name=ticks]:contains(✓)",
+        },
+        {
+            trigger: ".o-mail-Message:contains(Ticks reply) .o_whatsapp_inbox_ticks[data-status=sent]:contains(Sent)",
+        },
+        {
+            content: "Meta reports it delivered",
+            trigger: ".o-mail-Message:contains(Ticks reply)",
+            run: () => metaReports("delivered"),
+        },
+        {
+            content: "two ticks, without reloading",
+            trigger: ".o-mail-Message:contains(Ticks reply) .o_whatsapp_inbox_ticks[data-status=delivered]:contains(✓✓)",
+        },
+        {
+            trigger: ".o_field_widget[name=wa_message_ids] tr:contains(Ticks reply) td[name=status]:contains(Delivered)",
+        },
+        {
+            content: "Meta reports it read",
+            trigger: ".o-mail-Message:contains(Ticks reply)",
+            run: () => metaReports("read"),
+        },
+        {
+            content: "blue ticks",
+            trigger: ".o-mail-Message:contains(Ticks reply) .o_whatsapp_inbox_ticks.text-info[data-status=read]:contains(✓✓)",
+        },
+        {
+            trigger: ".o_field_widget[name=wa_message_ids] tr:contains(Ticks reply) td[name=status]:contains(Read)",
+        },
+    ],
+});

@@ -1,0 +1,216 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { card, openGroupedTab } from "./tour_utils";
+
+const tab = (xmlid) => `.o_main_navbar .o_menu_sections [data-menu-xmlid='whatsapp_inbox.${xmlid}']`;
+const count = (xmlid, n) => `${tab(xmlid)} .o_whatsapp_inbox_tab_count[data-count='${n}']`;
+
+/** A customer writes through the real webhook; the client gets the notification as
+ * the websocket would deliver it (Odoo disables websockets in tests). */
+async function customerWrites(waId, name, text) {
+    const body = JSON.stringify({
+        object: "whatsapp_business_account",
+        entry: [
+            {
+                id: "WABA-TOUR",
+                changes: [
+                    {
+                        field: "messages",
+                        value: {
+                            messaging_product: "whatsapp",
+                            metadata: { phone_number_id: "PNID-TOUR" },
+                            contacts: [{ profile: { name }, wa_id: waId }],
+                            messages: [
+                                {
+                                    from: waId,
+                                    id: `wamid.TOUR.${waId}`,
+                                    timestamp: String(Math.floor(Date.now() / 1000)),
+                                    type: "text",
+                                    text: { body: text },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        ],
+    });
+    const key = await crypto.subtle.importKey(
+        "raw",
+        new TextEncoder().encode("tour-secret"),
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"]
+    );
+    const digest = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body));
+    const signature = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    await fetch("/whatsapp_inbox/webhook", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Hub-Signature-256": `sha256=${signature}` },
+        body,
+    });
+    const { result } = await (
+        await fetch("/websocket/peek_notifications", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({
+                jsonrpc: "2.0",
+                method: "call",
+                params: { channels: [], last: 0, is_first_poll: true },
+            }),
+        })
+    ).json();
+    const refresh = odoo.__WOWL_DEBUG__.root.env.services["whatsapp_inbox.refresh"];
+    for (const { message } of result.notifications) {
+        if (message.type === "whatsapp_inbox/refresh") {
+            refresh.dispatch(message.payload);
+        }
+    }
+}
+
+registry.category("web_tour.tours").add("whatsapp_inbox_tabs_tour", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "open the app from the home menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .o_app[data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_menu_root']",
+            run: "click",
+        },
+        {
+            content: "the app opens on its queue, Waiting, oldest first",
+            trigger: ".o_breadcrumb:contains(Waiting)",
+        },
+        {
+            trigger: ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost):first:contains(Oldest Wait)",
+        },
+        {
+            content: "no dialog over it",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "each tab shows how many conversations it holds",
+            trigger: count("whatsapp_inbox_conversation_menu_waiting", 2),
+        },
+        {
+            trigger: count("whatsapp_inbox_conversation_menu_mine", 1),
+        },
+        {
+            trigger: count("whatsapp_inbox_conversation_menu_unread", 2),
+        },
+        {
+            content: "a new customer writes: the counts follow, without reloading",
+            trigger: ".o_kanban_view",
+            run: () => customerWrites("5511911110077", "Newest Wait", "Olá, alguém aí?"),
+        },
+        {
+            trigger: count("whatsapp_inbox_conversation_menu_waiting", 3),
+        },
+        {
+            trigger: count("whatsapp_inbox_conversation_menu_unread", 3),
+        },
+        {
+            content: "and the Waiting tab shows the newcomer last",
+            trigger: ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost):last:contains(Newest Wait)",
+        },
+        ...openGroupedTab("whatsapp_inbox_conversation_menu"),
+        {
+            content: "the other tabs, with their counts, are one click further",
+            trigger: ".o_breadcrumb:contains(All)",
+        },
+        {
+            content: "All: a column per tab; Waiting oldest first there too",
+            trigger: ".o_kanban_group:has(.o_column_title:contains(Waiting)) .o_kanban_record:first:contains(Oldest Wait)",
+        },
+        {
+            trigger: ".o_kanban_group:has(.o_column_title:contains(Waiting)) .o_kanban_record:not(.o_kanban_ghost):last:contains(Newest Wait)",
+        },
+        {
+            content: "every column fits at 1366 px",
+            trigger: ".o_kanban_renderer",
+            run() {
+                const renderer = document.querySelector(".o_kanban_renderer");
+                const groups = document.querySelectorAll(".o_kanban_group");
+                if (groups.length !== 6 || renderer.scrollWidth > renderer.clientWidth) {
+                    throw new Error(
+                        `${groups.length} columns, ${renderer.scrollWidth}px wide in ${renderer.clientWidth}px`
+                    );
+                }
+            },
+        },
+        {
+            content: "a card of mine, in its Open column",
+            trigger: `.o_kanban_group:has(.o_column_title:contains(Open)) ${card("Mine Open")}`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_pt_br_tour", {
+    steps: () => [
+        {
+            content: "the product's own words",
+            trigger: `${tab("whatsapp_inbox_conversation_menu_waiting")}:contains(Esperando)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversation_menu_mine")}:contains(Meus)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversation_menu_unread")}:contains(Não lidas)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversations_menu")}:contains(Atendimentos)`,
+        },
+        {
+            content: "the whole bar fits at 1440 px: nothing hidden behind +",
+            trigger: `.o_main_navbar:not(:has(.o_menu_sections_more)) .o_menu_sections [data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_menu_config']:contains(Configuração)`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_menu_leads")}`,
+        },
+        {
+            trigger: `${tab("whatsapp_inbox_conversations_menu")}`,
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Em aberto)",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Tudo)",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Iniciar atendimento)",
+            run: "click",
+        },
+        {
+            content: "the dialog's button reads Iniciar atendimento",
+            trigger: ".modal button[name=action_start]:contains(Iniciar atendimento)",
+        },
+        {
+            trigger: ".modal .modal-footer button[special=cancel]",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains(Cliente Português)",
+            run: "click",
+        },
+        {
+            content: "the form speaks Portuguese",
+            trigger: "button[name=action_register_contact]:contains(Cadastrar novo cliente)",
+        },
+        {
+            trigger: "button[name=action_open_link_contact]:contains(Vincular a cliente existente)",
+            run: "click",
+        },
+        { trigger: ".modal .o_field_widget[name=partner_id] input", run: "edit Parceiro" },
+        { trigger: ".ui-autocomplete a:contains(Parceiro Tour)", run: "click" },
+        { trigger: ".modal button[name=action_link]", run: "click" },
+        {
+            content: "and so does the chatter",
+            trigger: ".o-mail-Message:contains(Vinculado ao cliente Parceiro Tour)",
+        },
+    ],
+});

@@ -1,0 +1,39 @@
+from odoo.tests import TransactionCase
+from odoo.tools import convert_file
+
+
+class TestDemoData(TransactionCase):
+    """The demo (``make demo``) is what people first try: its users must be able to
+    do what its data shows them doing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        convert_file(cls.env, "whatsapp_inbox", "demo/whatsapp_inbox_demo.xml", {},
+                     mode="init", kind="demo")
+
+    def test_demo_users_hold_the_roles_their_data_implies(self):
+        agent = self.env.ref("whatsapp_inbox.user_agent_demo")
+        supervisor = self.env.ref("whatsapp_inbox.user_supervisor_demo")
+        self.assertEqual((agent.login, supervisor.login), ("agent", "supervisor"))
+        self.assertTrue(agent.has_group("whatsapp_inbox.group_agent"))
+        self.assertFalse(agent.has_group("whatsapp_inbox.group_supervisor"))
+        self.assertTrue(supervisor.has_group("whatsapp_inbox.group_supervisor"))
+        conversations = self.env["whatsapp.inbox.conversation"].search([])
+        departments = self.env["whatsapp.inbox.department"].search([])
+        people = conversations.user_id | conversations.closed_by_id | departments.member_ids
+        self.assertIn(agent, people)
+        for user in people:
+            self.assertTrue(user.has_group("whatsapp_inbox.group_agent"),
+                            f"{user.name} works in the inbox but is not an Agent")
+
+    def test_every_channel_and_tab_has_a_conversation(self):
+        conversations = self.env["whatsapp.inbox.conversation"].search([])
+        self.assertEqual(set(conversations.mapped("channel")), {"whatsapp", "sms", "email"})
+        self.assertEqual(set(conversations.mapped("state")),
+                         {"new", "waiting", "open", "bot", "done", "error"})
+
+    def test_local_numbers_are_brazilian(self):
+        """The demo shop is Brazilian: (11) 9xxxx-xxxx typed by its agents is valid."""
+        self.assertEqual(self.env.ref("base.main_company").country_id,
+                         self.env.ref("base.br"))

@@ -2,6 +2,7 @@ from . import discuss_channel
 from . import ir_actions_server
 from . import res_config_settings
 from . import res_partner
+from . import res_users_settings
 from . import whatsapp_inbox_lead_status
 from . import whatsapp_inbox_lead_origin
 from . import whatsapp_inbox_attendance_type
@@ -12,6 +13,7 @@ from . import whatsapp_inbox_conversation
 from . import whatsapp_inbox_conversation_send
 from . import whatsapp_inbox_conversation_inbox
 from . import whatsapp_inbox_conversation_automation
+from . import whatsapp_inbox_workspace
 from . import whatsapp_inbox_message
 from . import whatsapp_inbox_message_send
 from . import whatsapp_inbox_event

@@ -11,3 +11,4 @@ from . import test_sending_http
 from . import test_inbox
 from . import test_leads
 from . import test_hardening
+from . import test_workspace

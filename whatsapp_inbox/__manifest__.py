@@ -29,6 +29,7 @@
         "wizard/whatsapp_inbox_link_contact_views.xml",
         "wizard/whatsapp_inbox_start_views.xml",
         "views/whatsapp_inbox_menus.xml",
+        "views/whatsapp_inbox_workspace_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -12,3 +12,4 @@ from . import test_inbox
 from . import test_leads
 from . import test_hardening
 from . import test_workspace
+from . import test_workspace_tours

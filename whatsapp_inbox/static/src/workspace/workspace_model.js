@@ -171,7 +171,7 @@ export class WorkspaceModel {
             pending: [],
         };
         this.state.opening = false;
-        await this.markSeen();
+        await this.markSeen({ opened: true });
     }
 
     close() {
@@ -179,12 +179,21 @@ export class WorkspaceModel {
         this.state.current = null;
     }
 
-    /** The agent looks at it: clear unread (and send Meta's read receipt). */
-    async markSeen() {
+    /**
+     * The agent looks at it: clear unread (and send Meta's read receipt). Only the
+     * assigned agent, or anyone while nobody is: a supervisor glancing at a colleague's
+     * conversation leaves it unread for them. A message arriving in the open thread
+     * counts as seen only while the page is visible.
+     */
+    async markSeen({ opened = false } = {}) {
         const conversation = this.state.current?.conversation;
         const agent = conversation?.agent;
         const uid = this.state.setup.uid;
-        if (!conversation?.unread || (agent && agent.id !== uid) || document.hidden) {
+        if (
+            !conversation?.unread ||
+            (agent && agent.id !== uid) ||
+            (!opened && document.visibilityState !== "visible")
+        ) {
             return;
         }
         conversation.unread = false;

@@ -2,10 +2,11 @@ import threading
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.addons.bus.models.bus import dispatch
-from odoo.addons.bus.websocket import WebsocketConnectionHandler
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
+
+from odoo.addons.bus.models.bus import dispatch
+from odoo.addons.bus.websocket import WebsocketConnectionHandler
 
 from . import payloads
 from .simulator import CloudApiSimulator
@@ -95,11 +96,12 @@ class TestWorkspaceTours(HttpCase):
                 for websockets in list(dispatch._channels_to_ws.values()):
                     for websocket in list(websockets):
                         websocket.trigger_notification_dispatching()
-            except Exception as error:  # noqa: BLE001 - reported by the test below
-                errors.append(error)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                errors.append(error)  # raised in the test's thread, below
 
-        def handle_console(browser, type, args=None, **kwargs):  # noqa: A002 - CDP's name
-            original(browser, type, args, **kwargs)
+        def handle_console(browser, **event):
+            original(browser, **event)
+            args = event.get("args")
             message = str(browser._from_remoteobject(args[0])) if args else ""
             if message.startswith(SIGNAL):
                 thread = threading.Thread(target=play, args=(message[len(SIGNAL):],))

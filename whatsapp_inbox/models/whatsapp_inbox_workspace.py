@@ -25,6 +25,8 @@ ORDER_WAITING = "waiting_since asc, id asc"
 # The queues of the left column: the documents' four, then one per state.
 TABS = ("waiting", "unread", "mine", "all", "new", "open", "bot", "done", "error")
 STATES = ("new", "waiting", "open", "bot", "done", "error")
+ACTIVE = ("new", "waiting", "open", "bot", "error")  # all but Finalized
+COUNT_CAP = 10000
 COORDINATES = re.compile(r"\((-?\d+(?:\.\d+)?),\s*(-?\d+(?:\.\d+)?)\)\s*$")
 
 
@@ -44,8 +46,9 @@ class WhatsappInboxConversation(models.Model):
                      ["waiting_since", "id"], where="state = 'waiting'")
         create_index(self._cr, "whatsapp_inbox_conversation_unread_idx", table,
                      ["last_message_at", "id"], where="unread")
-        create_index(self._cr, "whatsapp_inbox_conversation_user_recent_idx", table,
-                     ["user_id", "last_message_at", "id"], where="user_id IS NOT NULL")
+        # Mine: an agent's conversations still to attend, however many they finalized
+        create_index(self._cr, "whatsapp_inbox_conversation_user_state_idx", table,
+                     ["user_id", "state", "last_message_at"], where="user_id IS NOT NULL")
         return result
 
     # ------------------------------------------------------------
@@ -116,7 +119,7 @@ class WhatsappInboxConversation(models.Model):
         if tab == "unread":
             return [("unread", "=", True)]
         if tab == "mine":
-            return [("user_id", "=", self.env.uid), ("state", "!=", "done")]
+            return [("user_id", "=", self.env.uid), ("state", "in", ACTIVE)]
         if tab == "all":
             return []
         if tab in STATES:
@@ -179,16 +182,22 @@ class WhatsappInboxConversation(models.Model):
 
     @api.model
     def workspace_counts(self, filters=None):
-        """The badge of every tab, with the filters applied: one grouped query for the
-        states and the unread ones, one indexed count for Mine."""
+        """The badge of every tab, with the filters applied.
+
+        Four indexed queries whatever the size of the inbox: the states still to attend,
+        grouped; Unread and Mine; and Finalized, which only grows, counted up to
+        ``COUNT_CAP`` (its tab and All then read "10000+": ``capped`` lists them).
+        """
         domain = self._workspace_filter_domain(filters)
         counts = dict.fromkeys(TABS, 0)
-        for state, unread, count in self._read_group(domain, ["state", "unread"], ["__count"]):
-            counts[state] += count
-            counts["all"] += count
-            if unread:
-                counts["unread"] += count
+        for state, count in self._read_group(domain + [("state", "in", ACTIVE)], ["state"],
+                                             ["__count"]):
+            counts[state] = count
+        counts["unread"] = self.search_count(domain + self._workspace_tab_domain("unread"))
         counts["mine"] = self.search_count(domain + self._workspace_tab_domain("mine"))
+        counts["done"] = self.search_count(domain + [("state", "=", "done")], limit=COUNT_CAP)
+        counts["all"] = sum(counts[state] for state in STATES)
+        counts["capped"] = ["done", "all"] if counts["done"] >= COUNT_CAP else []
         return counts
 
     # ------------------------------------------------------------

@@ -1,11 +1,14 @@
 from datetime import timedelta
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
+from ..models import whatsapp_inbox_workspace
 from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
 
 WA = "5511987654321"
@@ -70,12 +73,21 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         self.make_conversation("new")
         counts = self.Workspace.workspace_counts({})
         self.assertEqual(counts, {"waiting": 1, "unread": 1, "mine": 1, "all": 3, "new": 1,
-                                  "open": 0, "bot": 0, "done": 1, "error": 0})
+                                  "open": 0, "bot": 0, "done": 1, "error": 0, "capped": []})
         counts = self.Workspace.workspace_counts({"connection_id": self.connection_ar.id})
         self.assertEqual((counts["all"], counts["done"], counts["waiting"]), (1, 1, 0))
         mine.action_finalize()
         self.assertEqual(self.Workspace.workspace_counts({})["mine"], 0,
                          "Mine holds my conversations still to attend")
+
+    def test_finalized_count_stops_at_the_cap(self):
+        for _index in range(3):
+            self.make_conversation("done")
+        self.make_conversation("open")
+        with patch.object(whatsapp_inbox_workspace, "COUNT_CAP", 2):
+            counts = self.Workspace.workspace_counts({})
+        self.assertEqual((counts["done"], counts["all"], counts["capped"]),
+                         (2, 3, ["done", "all"]))
 
     def test_search_by_name_number_and_last_message(self):
         self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")

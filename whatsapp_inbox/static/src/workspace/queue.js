@@ -53,8 +53,9 @@ export class InboxQueue extends Component {
     }
 
     count(tab) {
-        const value = this.state.counts[tab];
-        return value > 999 ? `${Math.floor(value / 1000)}k` : value || 0;
+        const value = this.state.counts[tab] || 0;
+        const label = value > 999 ? `${Math.floor(value / 1000)}k` : String(value);
+        return this.state.counts.capped?.includes(tab) ? `${label}+` : label;
     }
 
     onSearchInput(ev) {

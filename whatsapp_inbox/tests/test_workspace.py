@@ -1,5 +1,4 @@
 from datetime import timedelta
-
 from unittest.mock import patch
 
 from freezegun import freeze_time

@@ -1,4 +1,5 @@
 import threading
+import time
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
@@ -204,3 +205,38 @@ class TestWorkspaceTours(HttpCase):
 
         self.start_inbox_tour("whatsapp_inbox_workspace_live_tour", "tour_agent_a",
                               arrive=customers_write)
+
+    def test_composer(self):
+        """Quick reply, emoji, files pasted and dropped, reply, reaction, internal note."""
+        self.env["mail.canned.response"].create({
+            "source": "pix", "substitution": "Nossa chave Pix é o CNPJ.",
+            "group_ids": [Command.link(self.env.ref("whatsapp_inbox.group_agent").id)]})
+        self.customer_writes("5511911110013", "Tem Pix?", "Composer Customer")
+        self.start_inbox_tour("whatsapp_inbox_workspace_composer_tour", "tour_agent_a")
+        conversation = self.conversation("5511911110013")
+        question = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")
+        sent = conversation.wa_message_ids.filtered(lambda m: m.direction == "out").sorted("id")
+        self.assertEqual(
+            [(m.message_type, m.body, m.attachment_ids.name or False) for m in sent],
+            [("text", "Nossa chave Pix é o CNPJ.👍", False),
+             ("document", "Segue o boleto", "boleto.txt"),
+             ("document", "", "nota.txt"),
+             ("text", "Sim", False),
+             ("reaction", "👍", False)])
+        self.assertEqual(sent[3:].mapped("reply_to_wamid"), [question.wamid] * 2)
+        note = conversation.message_ids.filtered(lambda m: "Cliente pediu boleto" in m.body)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertNotIn("Cliente pediu boleto", sent.mapped("body"))
+
+    def test_long_lists_and_threads_load_by_scrolling(self):
+        for index in range(44):
+            self.Conversation.create({
+                "connection_id": self.connection_two.id, "wa_id": f"55219000000{index:02d}",
+                "contact_name": f"Paged {index:02d}", "state": "waiting",
+                "last_message_at": f"2026-01-01 10:{index:02d}:00"})
+        wa_id = "5521900000044"
+        self.env["whatsapp.inbox.message"]._ingest_inbound(
+            self.connection_two, [payloads.contact(wa_id, "Paged 44")],
+            [payloads.text(wa_id, f"linha {index:02d}", timestamp=time.time() - 60 + index)
+             for index in range(45)])
+        self.start_inbox_tour("whatsapp_inbox_workspace_paging_tour", "tour_agent_a")

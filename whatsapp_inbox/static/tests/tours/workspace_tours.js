@@ -230,3 +230,106 @@ tours.add("whatsapp_inbox_workspace_live_tour", {
         count("waiting", 3),
     ],
 });
+
+/** A file as the browser hands it over on paste or drop. */
+function filesTransfer(name, content) {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([content], name, { type: "text/plain" }));
+    return transfer;
+}
+
+tours.add("whatsapp_inbox_workspace_composer_tour", {
+    steps: () => [
+        ...openRow("Composer Customer"),
+        { content: "a quick reply after /", trigger: ".o_wai_input", run: "edit /pi" },
+        { trigger: ".o_wai_quick_reply:contains(Nossa chave Pix)" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_input:value(Nossa chave Pix é o CNPJ.)" },
+        { content: "an emoji from Odoo's picker", trigger: ".o_wai_emoji", run: "click" },
+        { trigger: ".o-EmojiPicker-search input", run: "edit thumbs up" },
+        { trigger: ".o-EmojiPicker .o-Emoji[data-codepoints='👍']", run: "click" },
+        { trigger: ".o_wai_input:value(Nossa chave Pix é o CNPJ.👍)" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out:contains(Nossa chave Pix é o CNPJ.👍)" },
+        {
+            content: "a file pasted into the composer",
+            trigger: ".o_wai_input",
+            run() {
+                const clipboardData = filesTransfer("boleto.txt", "Boleto 123");
+                this.anchor.dispatchEvent(
+                    new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true })
+                );
+            },
+        },
+        { trigger: ".o_wai_pending_file:contains(boleto.txt):not(:has(.fa-spin))" },
+        {
+            content: "a file dragged onto the conversation",
+            trigger: ".o_wai_messages",
+            run() {
+                const dataTransfer = filesTransfer("nota.txt", "Nota fiscal");
+                document.body.dispatchEvent(
+                    new DragEvent("dragenter", { dataTransfer, bubbles: true })
+                );
+            },
+        },
+        {
+            trigger: ".o_wai_dropzone",
+            run() {
+                const dataTransfer = filesTransfer("nota.txt", "Nota fiscal");
+                this.anchor.dispatchEvent(
+                    new DragEvent("drop", { dataTransfer, bubbles: true, cancelable: true })
+                );
+            },
+        },
+        { trigger: ".o_wai_pending_file:contains(nota.txt):not(:has(.fa-spin))" },
+        { trigger: ".o_wai_input", run: "edit Segue o boleto" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out .o_wai_document:contains(boleto.txt)" },
+        { trigger: ".o_wai_out:contains(Segue o boleto)" },
+        { trigger: ".o_wai_out .o_wai_document:contains(nota.txt)" },
+        { content: "reply quoting the customer's message", trigger: ".o_wai_in:contains(Tem Pix?) .o_wai_reply", run: "click" },
+        { trigger: ".o_wai_replying:contains(Tem Pix?)" },
+        { trigger: ".o_wai_input", run: "edit Sim" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out:has(.o_wai_quote:contains(Tem Pix?)):contains(Sim)" },
+        { content: "react to it", trigger: ".o_wai_in:contains(Tem Pix?) .o_wai_react", run: "click" },
+        { trigger: ".o-EmojiPicker-search input", run: "edit thumbs up" },
+        { trigger: ".o-EmojiPicker .o-Emoji[data-codepoints='👍']", run: "click" },
+        { trigger: ".o_wai_in:contains(Tem Pix?) .o_wai_reaction:contains(👍)" },
+        { content: "an internal note", trigger: ".o_wai_mode[name=mode_note]", run: "click" },
+        { trigger: ".o_wai_input", run: "edit Cliente pediu boleto" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_note:contains(Cliente pediu boleto) .o_wai_note_label" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_paging_tour", {
+    steps: () => [
+        ...tab("all"),
+        { trigger: ".o_wai_row:contains(Paged 44)" },
+        {
+            content: "the first page only",
+            trigger: ".o_wai_rows:not(:has(.o_wai_row:contains(Paged 00)))",
+        },
+        {
+            content: "scroll down: the next page comes",
+            trigger: ".o_wai_rows",
+            run() {
+                this.anchor.scrollTop = this.anchor.scrollHeight;
+            },
+        },
+        { trigger: ".o_wai_row:contains(Paged 00)" },
+        ...openRow("Paged 44"),
+        { trigger: ".o_wai_in:contains(linha 44)" },
+        { trigger: ".o_wai_messages:not(:has(.o_wai_in:contains(linha 05)))" },
+        {
+            content: "scroll up: older messages come",
+            trigger: ".o_wai_messages",
+            run() {
+                this.anchor.scrollTop = 0;
+            },
+        },
+        { trigger: ".o_wai_in:contains(linha 05)" },
+        { trigger: ".o_wai_thread_start" },
+    ],
+});

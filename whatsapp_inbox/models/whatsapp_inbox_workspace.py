@@ -334,7 +334,6 @@ class WhatsappInboxConversation(models.Model):
                 "type": wa.failure_type or "unknown",
                 "message": str(FAILURE_MESSAGES[wa.failure_type or "unknown"]),
                 "reason": wa.failure_reason or "",
-                "is_current": self.state == "error" and self.last_failed_message_id == wa,
             },
         }
         if wa.message_type == "reaction":

@@ -261,7 +261,6 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
         failed = self.bubbles()[-1]
         self.assertEqual(failed["status"], "failed")
         self.assertEqual(failed["failure"]["type"], "undeliverable")
-        self.assertTrue(failed["failure"]["is_current"])
         header = self.as_agent.workspace_open(self.conversation.id)["conversation"]
         self.assertEqual((header["state"], header["error"]["message_id"]),
                          ("error", failed["id"]))

@@ -240,3 +240,16 @@ class TestWorkspaceTours(HttpCase):
             [payloads.text(wa_id, f"linha {index:02d}", timestamp=time.time() - 60 + index)
              for index in range(45)])
         self.start_inbox_tour("whatsapp_inbox_workspace_paging_tour", "tour_agent_a")
+
+    def test_failure_inline_with_its_next_action(self):
+        self.customer_writes("5511911110014", "Oi", "Failing Customer")
+        conversation = self.conversation("5511911110014")
+        self.sim.fail("5511911110014", 131026)
+        conversation.with_user(self.agent_a)._send_text("Olá!")
+        self.env["whatsapp.inbox.message"]._send_queue()
+        for payload in self.sim.pending():
+            self.env["whatsapp.inbox.event"]._journal(
+                payloads.encode(payload), self.connection)._process()
+        self.assertEqual(conversation.state, "error")
+        self.start_inbox_tour("whatsapp_inbox_workspace_failure_tour", "tour_agent_a")
+        self.assertEqual((conversation.state, conversation.error_reason), ("open", False))

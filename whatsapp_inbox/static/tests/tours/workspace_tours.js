@@ -333,3 +333,19 @@ tours.add("whatsapp_inbox_workspace_paging_tour", {
         { trigger: ".o_wai_thread_start" },
     ],
 });
+
+tours.add("whatsapp_inbox_workspace_failure_tour", {
+    steps: () => [
+        ...tab("error"),
+        ...openRow("Failing Customer"),
+        {
+            content: "the failure is on its message, with what to do next",
+            trigger: ".o_wai_out.o_wai_line:contains(Olá!) .o_wai_failure:contains(another channel)",
+        },
+        { trigger: ".o_wai_failure button[name=error_other_channel]" },
+        { trigger: ".o_wai_ticks_failed" },
+        { trigger: ".o_wai_failure button[name=error_dismiss]", run: "click" },
+        { trigger: ".o_wai_state_open" },
+        { trigger: ".o_wai_failure:not(:has(button))" },
+    ],
+});

@@ -14,6 +14,7 @@ from . import whatsapp_inbox_conversation_send
 from . import whatsapp_inbox_conversation_inbox
 from . import whatsapp_inbox_conversation_automation
 from . import whatsapp_inbox_workspace
+from . import whatsapp_inbox_workspace_actions
 from . import whatsapp_inbox_message
 from . import whatsapp_inbox_message_send
 from . import whatsapp_inbox_event

@@ -95,6 +95,11 @@ export class WorkspaceModel {
         if (request !== this._listRequest) {
             return; // a newer tab, filter or search won
         }
+        const open = this.state.current?.conversation;
+        const seen = rows.find((row) => row.id === open?.id && !open.unread);
+        if (seen) {
+            seen.unread = false; // read before this list was, maybe: it is on screen
+        }
         this.state.rows = rows;
         this.state.more = more;
         this.state.listLoading = false;

@@ -33,6 +33,7 @@
         "wizard/whatsapp_inbox_opt_in_views.xml",
         "wizard/whatsapp_inbox_erase_views.xml",
         "views/whatsapp_inbox_menus.xml",
+        "views/whatsapp_inbox_workspace_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -3,6 +3,7 @@ from . import ir_websocket
 from . import ir_ui_menu
 from . import res_config_settings
 from . import res_partner
+from . import res_users_settings
 from . import whatsapp_inbox_lead_status
 from . import whatsapp_inbox_lead_origin
 from . import whatsapp_inbox_attendance_type
@@ -16,6 +17,8 @@ from . import whatsapp_inbox_conversation_notify
 from . import whatsapp_inbox_conversation_send
 from . import whatsapp_inbox_conversation_inbox
 from . import whatsapp_inbox_conversation_automation
+from . import whatsapp_inbox_workspace
+from . import whatsapp_inbox_workspace_actions
 from . import whatsapp_inbox_message
 from . import whatsapp_inbox_message_inbound
 from . import whatsapp_inbox_message_status

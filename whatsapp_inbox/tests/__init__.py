@@ -22,3 +22,5 @@ from . import test_privacy_tours
 from . import test_erasure
 from . import test_tours
 from . import test_demo
+from . import test_workspace
+from . import test_workspace_tours

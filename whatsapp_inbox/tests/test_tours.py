@@ -8,6 +8,7 @@ import time
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import payloads
+from .live_tour import LiveTourMixin
 
 ACTION_URL = "/odoo/action-whatsapp_inbox.%s"
 WAITING_URL = ACTION_URL % "whatsapp_inbox_conversation_action_waiting"
@@ -128,7 +129,7 @@ class TestStartTours(WhatsappInboxTourCase):
                          ("voip", "open", self.agent, "+5511933334444"))
 
 
-class TestReplyTours(WhatsappInboxTourCase):
+class TestReplyTours(LiveTourMixin, WhatsappInboxTourCase):
     def test_reply_in_the_window_assigns_me_tour(self):
         conversation = self.customer_writes("5511911110005", "Reply Customer")
         self.start_tour(WAITING_URL, "whatsapp_inbox_reply_tour", login="tour_agent_a")
@@ -156,12 +157,20 @@ class TestReplyTours(WhatsappInboxTourCase):
         message = conversation.with_user(self.agent)._send_text("Ticks reply")
         # sudo: whatsapp.inbox.message - what the send cron records once Meta accepted it
         message.sudo().write({"wamid": "wamid.TOUR.TICKS", "status": "sent"})
-        self.start_tour(ACTION_URL % f"whatsapp_inbox_conversation_action_open/{conversation.id}",
-                        "whatsapp_inbox_ticks_tour", login="tour_agent_a")
+
+        def meta_reports(status):
+            return lambda: self.post_webhook(payloads.delivery(payloads.change(
+                "PNID-TOUR", statuses=[payloads.status("wamid.TOUR.TICKS", status,
+                                                       "5511911110009")])), "tour-secret")
+
+        self.start_live_tour(
+            ACTION_URL % f"whatsapp_inbox_conversation_action_open/{conversation.id}",
+            "whatsapp_inbox_ticks_tour", "tour_agent_a",
+            delivered=meta_reports("delivered"), read=meta_reports("read"))
         self.assertEqual(message.status, "read")
 
 
-class TestTabsTours(WhatsappInboxTourCase):
+class TestTabsTours(LiveTourMixin, WhatsappInboxTourCase):
     def test_app_opens_on_its_queue_with_live_counts_tour(self):
         self.customer_writes("5511911110010", "Oldest Wait", minutes_ago=30)
         self.customer_writes("5511911110011", "Second Wait", minutes_ago=5)
@@ -169,7 +178,14 @@ class TestTabsTours(WhatsappInboxTourCase):
         mine.user_id = self.agent
         mine.with_user(self.agent)._send_text("Olá!")
         mine.with_user(self.agent).action_mark_seen()
-        self.start_tour("/odoo", "whatsapp_inbox_tabs_tour", login="tour_agent_a")
+        self.start_live_tour("/odoo", "whatsapp_inbox_tabs_tour", "tour_agent_a",
+                             customer_writes=lambda: self.post_webhook(
+                                 payloads.delivery(payloads.change(
+                                     "PNID-TOUR",
+                                     contacts=[payloads.contact("5511911110077", "Newest Wait")],
+                                     messages=[payloads.text("5511911110077",
+                                                             "Olá, alguém aí?")])),
+                                 "tour-secret"))
 
 
 class TestPortugueseTour(WhatsappInboxTourCase):

@@ -10,12 +10,14 @@ public user).
 import logging
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
-LATEST_IS_OPT_OUT = """COALESCE((SELECT entry.status = 'opt_out' FROM whatsapp_inbox_consent entry
-                                  WHERE entry.conversation_id = conversation.id
-                                  ORDER BY entry.id DESC LIMIT 1), false)"""
+LATEST_IS_OPT_OUT = SQL("""COALESCE((
+    SELECT entry.status = 'opt_out' FROM whatsapp_inbox_consent entry
+     WHERE entry.conversation_id = conversation.id
+     ORDER BY entry.id DESC LIMIT 1), false)""")
 
 
 def migrate(cr, version):
@@ -29,16 +31,17 @@ def migrate(cr, version):
                    [Consent._customer_hash(wa_id), entry_id])
     cr.execute("UPDATE whatsapp_inbox_consent SET user_id = NULL WHERE source = 'keyword'")
 
-    cr.execute(f"""SELECT id FROM whatsapp_inbox_conversation conversation
-                    WHERE opted_out AND channel = 'whatsapp' AND NOT {LATEST_IS_OPT_OUT}""")
+    cr.execute(SQL("""SELECT id FROM whatsapp_inbox_conversation conversation
+                       WHERE opted_out AND channel = 'whatsapp' AND NOT %s""", LATEST_IS_OPT_OUT))
     unrecorded = env["whatsapp.inbox.conversation"].browse([row[0] for row in cr.fetchall()])
     if unrecorded:
         Consent._record(unrecorded, "opt_out", "legacy",
                         note="Opted out before the ledger recorded who and why")
         env.flush_all()
-    cr.execute(f"""UPDATE whatsapp_inbox_conversation conversation
-                      SET opted_out = {LATEST_IS_OPT_OUT}
-                    WHERE COALESCE(opted_out, false) IS DISTINCT FROM {LATEST_IS_OPT_OUT}""")
+    cr.execute(SQL("""UPDATE whatsapp_inbox_conversation conversation
+                         SET opted_out = %s
+                       WHERE COALESCE(opted_out, false) IS DISTINCT FROM %s""",
+                   LATEST_IS_OPT_OUT, LATEST_IS_OPT_OUT))
     restored = cr.rowcount
     env.invalidate_all()
     _logger.info("whatsapp_inbox: %s opt-out(s) recorded in the ledger, %s conversation(s) "

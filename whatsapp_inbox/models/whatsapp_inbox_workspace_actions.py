@@ -1,0 +1,129 @@
+"""What the Inbox workspace's buttons and composer call: each is a thin entry point that
+checks what the browser sent and calls the inbox's own door (the send door, ``_transfer``,
+``_link_partner``), as the user."""
+
+import re
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
+
+from ..tools import phone
+
+
+class WhatsappInboxConversation(models.Model):
+    _inherit = "whatsapp.inbox.conversation"
+
+    @api.model
+    def workspace_search_partners(self, query, limit=8):
+        """Contacts matching ``query`` by name, phone, e-mail or VAT (CPF/CNPJ)."""
+        query = (query or "").strip()
+        if len(query) < 2:
+            return []
+        domain = ["|", "|", "|", "|", ("name", "ilike", query), ("email", "ilike", query),
+                  ("vat", "ilike", query), ("phone", "ilike", query), ("mobile", "ilike", query)]
+        # a number typed in any spelling (+55 11 98765-4321, 11987654321...) finds the
+        # contact by its indexed match keys; local numbers are read in the company's country
+        keys = {phone.match_key(query), phone.match_key(query, self.env.company.country_id.code)}
+        keys.discard(False)
+        if len(re.sub(r"\D", "", query)) >= 8 and keys:
+            domain = ["|", "|", ("whatsapp_inbox_mobile_key", "in", list(keys)),
+                      ("whatsapp_inbox_phone_key", "in", list(keys))] + domain
+        partners = self.env["res.partner"].search_fetch(
+            domain, ["name", "email", "phone", "mobile", "vat"], limit=limit)
+        return [{"id": partner.id, "name": partner.name or "", "email": partner.email or "",
+                 "phone": partner.mobile or partner.phone or "", "vat": partner.vat or ""}
+                for partner in partners]
+
+    @api.model
+    def workspace_send(self, conversation_id, body="", attachment_ids=(), reply_to_id=None):
+        """The composer's Enter: text, or files (the text as the first one's caption),
+        optionally quoting WhatsApp message ``reply_to_id``."""
+        conversation = self.browse(conversation_id)
+        attachments = conversation._workspace_attachments(attachment_ids)
+        body = (body or "").strip()
+        if not body and not attachments:
+            raise UserError(self.env._("Write a message first."))
+        for index, attachment in enumerate(attachments):
+            conversation._send_attachment(attachment, body if index == 0 else "")
+        if body and not attachments:
+            reply_to = self.env["whatsapp.inbox.message"].browse(reply_to_id or [])
+            if reply_to and reply_to.conversation_id != conversation:
+                reply_to = reply_to.browse()
+            conversation._send_text(body, reply_to=reply_to.wamid or None)
+        return True
+
+    @api.model
+    def workspace_post_note(self, conversation_id, body, attachment_ids=()):
+        """An internal note: seen by colleagues, never sent to the customer."""
+        conversation = self.browse(conversation_id)
+        attachments = conversation._workspace_attachments(attachment_ids)
+        if not (body or "").strip() and not attachments:
+            raise UserError(self.env._("Write a note first."))
+        conversation.message_post(body=plaintext2html((body or "").strip()),
+                                  message_type="comment", subtype_xmlid="mail.mt_note",
+                                  attachment_ids=attachments.ids)
+        return True
+
+    def _workspace_attachments(self, attachment_ids):
+        """Files the user uploaded to this conversation (and no other record)."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"].browse(attachment_ids).exists()
+        attachments.check_access("read")
+        if attachments.filtered(lambda a: (a.res_model, a.res_id) != (self._name, self.id)):
+            raise UserError(self.env._("These files were not attached to this conversation."))
+        return attachments
+
+    @api.model
+    def workspace_react(self, conversation_id, message_id, emoji):
+        """React to WhatsApp message ``message_id`` (an empty ``emoji`` removes it)."""
+        conversation = self.browse(conversation_id)
+        message = self.env["whatsapp.inbox.message"].browse(message_id)
+        if message.conversation_id != conversation or not message.wamid:
+            raise UserError(self.env._("This message cannot get a reaction."))
+        conversation._send_reaction(message, emoji or "")
+        return True
+
+    @api.model
+    def workspace_templates(self, conversation_id):
+        """Approved templates of the conversation's number, with their variables
+        prefilled from the contact."""
+        conversation = self.browse(conversation_id)
+        templates = self.env["whatsapp.inbox.template"].search([
+            ("connection_id", "=", conversation.connection_id.id), ("status", "=", "APPROVED")])
+        return [{
+            "id": template.id,
+            "name": template.display_name,
+            "header": template.header or "",
+            "body": template.body or "",
+            "footer": template.footer or "",
+            "buttons": [b.strip() for b in (template.buttons or "").split("|") if b.strip()],
+            "values": {str(number): value for number, value in
+                       template._default_values(conversation).items()},
+        } for template in templates]
+
+    @api.model
+    def workspace_send_template(self, conversation_id, template_id, values):
+        """Send approved template ``template_id`` with ``values`` (``{"1": "Ana"}``)."""
+        conversation = self.browse(conversation_id)
+        template = self.env["whatsapp.inbox.template"].browse(template_id)
+        conversation._send_template(template, {int(number): (text or "").strip()
+                                               for number, text in (values or {}).items()})
+        return True
+
+    @api.model
+    def workspace_transfer(self, conversation_id, user_id=False, department_id=False, note=""):
+        """Transfer to an agent and/or a department, with a note the receiver reads."""
+        self.browse(conversation_id)._transfer(
+            self.env["res.users"].browse(user_id or []),
+            self.env["whatsapp.inbox.department"].browse(department_id or []),
+            (note or "").strip() or None)
+        return True
+
+    @api.model
+    def workspace_link_partner(self, conversation_id, partner_id):
+        """Link the conversation to contact ``partner_id`` (keeping the number on it)."""
+        partner = self.env["res.partner"].browse(partner_id)
+        partner.check_access("read")
+        self.browse(conversation_id)._link_partner(partner, store_number=True)
+        return True

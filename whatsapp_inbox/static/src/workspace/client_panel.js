@@ -1,0 +1,79 @@
+/** @odoo-module **/
+
+import { Component, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { useService } from "@web/core/utils/hooks";
+import { FormViewDialog } from "@web/views/view_dialogs/form_view_dialog";
+import { InboxLinkDialog } from "./dialogs";
+import { shortWhen, STATE_LABELS } from "./workspace_utils";
+
+const MODEL = "whatsapp.inbox.conversation";
+
+/** The right column: who the customer is, their lead status and earlier conversations. */
+export class InboxClientPanel extends Component {
+    static template = "whatsapp_inbox.ClientPanel";
+    static props = { model: Object, onClose: Function, onOpen: Function };
+
+    setup() {
+        this.orm = useService("orm");
+        this.dialog = useService("dialog");
+        this.state = useState(this.props.model.state);
+        this.stateLabels = STATE_LABELS;
+        this.shortWhen = shortWhen;
+    }
+
+    get conversation() {
+        return this.state.current.conversation;
+    }
+
+    get panel() {
+        return this.state.current.panel;
+    }
+
+    get statuses() {
+        return this.state.setup.lead_statuses;
+    }
+
+    get status() {
+        return this.statuses.find((s) => s.id === this.panel.lead_status_id);
+    }
+
+    async setStatus(value) {
+        await this.orm.write(MODEL, [this.conversation.id], { lead_status_id: Number(value) || false });
+        await this.props.model.afterAction();
+    }
+
+    /** A new contact prefilled from the WhatsApp profile; created only on Save. */
+    register() {
+        const conversationId = this.conversation.id;
+        this.dialog.add(FormViewDialog, {
+            resModel: "res.partner",
+            title: _t("Register new contact"),
+            context: {
+                default_name: this.panel.profile_name || this.panel.number,
+                default_mobile: this.panel.number,
+                default_company_type: "person",
+            },
+            onRecordSaved: async (record) => {
+                await this.orm.call(MODEL, "workspace_link_partner", [conversationId, record.resId]);
+                await this.props.model.afterAction();
+            },
+        });
+    }
+
+    link() {
+        this.dialog.add(InboxLinkDialog, {
+            model: this.props.model,
+            conversationId: this.conversation.id,
+        });
+    }
+
+    openContact() {
+        this.dialog.add(FormViewDialog, {
+            resModel: "res.partner",
+            resId: this.panel.partner.id,
+            title: this.panel.partner.name,
+            onRecordSaved: () => this.props.model.afterAction(),
+        });
+    }
+}

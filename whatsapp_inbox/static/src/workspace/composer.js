@@ -1,0 +1,289 @@
+/** @odoo-module **/
+
+import { Component, onWillStart, useEffect, useRef, useState } from "@odoo/owl";
+import { useEmojiPicker } from "@web/core/emoji_picker/emoji_picker";
+import { _t } from "@web/core/l10n/translation";
+import { useService } from "@web/core/utils/hooks";
+import { useDebounced } from "@web/core/utils/timing";
+
+const MODEL = "whatsapp.inbox.conversation";
+const QUICK_REPLY = /^\/(\S*)$/;
+
+/**
+ * The one composer under the conversation: Enter sends, Shift+Enter is a new
+ * line; files by button, paste or drop; emoji; Odoo canned responses after "/";
+ * internal notes. Outside the 24-hour window, replies are templates.
+ */
+export class InboxComposer extends Component {
+    static template = "whatsapp_inbox.Composer";
+    static components = {};
+    static props = {
+        model: Object,
+        replyTo: { type: [Object, { value: null }], optional: true },
+        onCancelReply: Function,
+        templateMode: Boolean,
+        onTemplateMode: Function,
+        countdown: { type: [String, { value: null }], optional: true },
+    };
+
+    setup() {
+        this.orm = useService("orm");
+        this.state = useState(this.props.model.state);
+        this.ui = useState({
+            mode: "reply",
+            text: "",
+            sending: false,
+            quickReplies: [],
+            quickIndex: 0,
+        });
+        this.placeholders = {
+            reply: _t("Type a message"),
+            note: _t("Write an internal note: only colleagues see it"),
+            closed: _t("The 24-hour window is closed"),
+            send: _t("Send"),
+            saveNote: _t("Save the note"),
+        };
+        this.textareaRef = useRef("textarea");
+        this.fileInputRef = useRef("fileInput");
+        this.emojiRef = useRef("emoji");
+        useEmojiPicker(this.emojiRef, { onSelect: (emoji) => this.insert(emoji) });
+        this.searchQuickReplies = useDebounced(this.searchQuickReplies, 150);
+        useEffect(
+            () => {
+                this.ui.text = "";
+                this.ui.mode = "reply";
+                this.ui.quickReplies = [];
+            },
+            () => [this.conversation.id]
+        );
+        useEffect(
+            (replyTo) => replyTo && this.textareaRef.el?.focus(),
+            () => [this.props.replyTo]
+        );
+        useEffect(
+            (el) => {
+                if (el) {
+                    el.style.height = "auto";
+                    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+                }
+            },
+            () => [this.textareaRef.el, this.ui.text]
+        );
+    }
+
+    get conversation() {
+        return this.state.current.conversation;
+    }
+
+    get pending() {
+        return this.state.current.pending || [];
+    }
+
+    get isWhatsApp() {
+        return this.conversation.channel === "whatsapp";
+    }
+
+    /** Replies go out as templates: the window is closed, or the agent asked for one. */
+    get showTemplates() {
+        return (
+            this.ui.mode === "reply" &&
+            this.isWhatsApp &&
+            (!this.conversation.window_open || this.props.templateMode)
+        );
+    }
+
+    get canWrite() {
+        return this.ui.mode === "note" || (this.isWhatsApp && this.conversation.window_open);
+    }
+
+    setMode(mode) {
+        this.ui.mode = mode;
+        this.props.onTemplateMode(false);
+    }
+
+    // ------------------------------------------------------------------
+    // Typing
+    // ------------------------------------------------------------------
+
+    onInput(ev) {
+        this.ui.text = ev.target.value;
+        const match = this.ui.text.match(QUICK_REPLY);
+        if (match) {
+            this.searchQuickReplies(match[1]);
+        } else {
+            this.ui.quickReplies = [];
+        }
+    }
+
+    async searchQuickReplies(term) {
+        const found = await this.orm.searchRead(
+            "mail.canned.response",
+            [["source", "ilike", term]],
+            ["source", "substitution"],
+            { limit: 8, order: "last_used desc, source" }
+        );
+        if (QUICK_REPLY.test(this.ui.text)) {
+            this.ui.quickReplies = found;
+            this.ui.quickIndex = 0;
+        }
+    }
+
+    pickQuickReply(reply) {
+        this.ui.text = reply.substitution || "";
+        this.ui.quickReplies = [];
+        this.textareaRef.el.value = this.ui.text;
+        this.textareaRef.el.focus();
+    }
+
+    onKeydown(ev) {
+        const replies = this.ui.quickReplies;
+        if (replies.length) {
+            if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+                const step = ev.key === "ArrowDown" ? 1 : replies.length - 1;
+                this.ui.quickIndex = (this.ui.quickIndex + step) % replies.length;
+                ev.preventDefault();
+                return;
+            }
+            if (ev.key === "Enter" || ev.key === "Tab") {
+                this.pickQuickReply(replies[this.ui.quickIndex]);
+                ev.preventDefault();
+                return;
+            }
+            if (ev.key === "Escape") {
+                this.ui.quickReplies = [];
+                ev.preventDefault();
+                return;
+            }
+        }
+        if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+            ev.preventDefault();
+            this.send();
+        }
+    }
+
+    insert(text) {
+        const el = this.textareaRef.el;
+        if (!el) {
+            return;
+        }
+        const start = el.selectionStart ?? this.ui.text.length;
+        const end = el.selectionEnd ?? start;
+        this.ui.text = this.ui.text.slice(0, start) + text + this.ui.text.slice(end);
+        el.value = this.ui.text;
+        el.focus();
+        el.setSelectionRange(start + text.length, start + text.length);
+    }
+
+    // ------------------------------------------------------------------
+    // Files
+    // ------------------------------------------------------------------
+
+    openFiles() {
+        this.fileInputRef.el.click();
+    }
+
+    async onFiles(ev) {
+        const files = [...ev.target.files];
+        ev.target.value = "";
+        await this.props.model.upload(files);
+    }
+
+    async onPaste(ev) {
+        const files = [...(ev.clipboardData?.files || [])];
+        if (files.length) {
+            ev.preventDefault();
+            await this.props.model.upload(files);
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Sending
+    // ------------------------------------------------------------------
+
+    async send() {
+        const text = this.ui.text.trim();
+        const files = this.pending.filter((file) => !file.uploading);
+        if ((!text && !files.length) || this.ui.sending || !this.canWrite) {
+            return;
+        }
+        this.ui.sending = true;
+        const ids = files.map((file) => file.id);
+        try {
+            if (this.ui.mode === "note") {
+                await this.orm.call(MODEL, "workspace_post_note", [this.conversation.id, text, ids]);
+            } else {
+                await this.orm.call(MODEL, "workspace_send", [
+                    this.conversation.id,
+                    text,
+                    ids,
+                    this.props.replyTo?.wa_id || false,
+                ]);
+            }
+            this.ui.text = "";
+            if (this.textareaRef.el) {
+                this.textareaRef.el.value = "";
+            }
+            this.props.model.dropPending(ids);
+            this.props.onCancelReply();
+        } finally {
+            this.ui.sending = false;
+        }
+        await this.props.model.afterAction();
+    }
+}
+
+/** The template picker: approved templates, variables prefilled, live preview. */
+export class InboxTemplatePicker extends Component {
+    static template = "whatsapp_inbox.TemplatePicker";
+    static props = { model: Object, onDone: Function, windowOpen: Boolean };
+
+    setup() {
+        this.orm = useService("orm");
+        this.ui = useState({ templates: [], templateId: false, values: {}, sending: false });
+        onWillStart(async () => {
+            this.ui.templates = await this.orm.call(MODEL, "workspace_templates", [
+                this.props.model.state.current.conversation.id,
+            ]);
+            if (this.ui.templates.length === 1) {
+                this.choose(this.ui.templates[0].id);
+            }
+        });
+    }
+
+    get template() {
+        return this.ui.templates.find((t) => t.id === this.ui.templateId);
+    }
+
+    get numbers() {
+        return Object.keys(this.template?.values || {});
+    }
+
+    choose(id) {
+        this.ui.templateId = Number(id) || false;
+        this.ui.values = { ...(this.template?.values || {}) };
+    }
+
+    render(text) {
+        return (text || "").replace(/{{\s*(\d+)\s*}}/g, (all, n) => this.ui.values[n] || all);
+    }
+
+    async send() {
+        if (!this.template || this.ui.sending) {
+            return;
+        }
+        this.ui.sending = true;
+        try {
+            await this.orm.call(MODEL, "workspace_send_template", [
+                this.props.model.state.current.conversation.id,
+                this.template.id,
+                this.ui.values,
+            ]);
+        } finally {
+            this.ui.sending = false;
+        }
+        this.props.onDone();
+        await this.props.model.afterAction();
+    }
+}
+
+InboxComposer.components = { InboxTemplatePicker };

@@ -1,0 +1,96 @@
+/** @odoo-module **/
+
+import { Component, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { SelectMenu } from "@web/core/select_menu/select_menu";
+import { useDebounced } from "@web/core/utils/timing";
+import { useNow } from "@whatsapp_inbox/core/use_now";
+import { colorIndex, initials, shortWhen, waitInfo } from "./workspace_utils";
+
+export const TABS = [
+    { key: "waiting", label: _t("Waiting") },
+    { key: "unread", label: _t("Unread") },
+    { key: "mine", label: _t("Mine") },
+    { key: "all", label: _t("All") },
+    { key: "new", label: _t("Not started") },
+    { key: "open", label: _t("Open") },
+    { key: "bot", label: _t("Automated") },
+    { key: "done", label: _t("Finalized") },
+    { key: "error", label: _t("Errors") },
+];
+
+/** The left column: tabs with live counts, search, filters and the paged list. */
+export class InboxQueue extends Component {
+    static template = "whatsapp_inbox.Queue";
+    static components = { SelectMenu };
+    static props = { model: Object, onOpen: Function };
+
+    setup() {
+        this.state = useState(this.props.model.state);
+        this.ui = useState({ search: this.state.search, filtersOpen: false });
+        this.clock = useNow(30000);
+        this.tabs = TABS;
+        this.searchLater = useDebounced((value) => this.props.model.setSearch(value), 300);
+    }
+
+    get setup_() {
+        return this.state.setup;
+    }
+
+    get activeFilters() {
+        return Object.keys(this.state.filters).length;
+    }
+
+    get agentChoices() {
+        return [
+            { value: "none", label: _t("Unassigned") },
+            ...this.setup_.agents.map((a) => ({ value: a.id, label: a.name })),
+        ];
+    }
+
+    choices(records) {
+        return records.map((r) => ({ value: r.id, label: r.name }));
+    }
+
+    count(tab) {
+        const value = this.state.counts[tab] || 0;
+        const label = value > 999 ? `${Math.floor(value / 1000)}k` : String(value);
+        return this.state.counts.capped?.includes(tab) ? `${label}+` : label;
+    }
+
+    onSearchInput(ev) {
+        this.ui.search = ev.target.value;
+        this.searchLater(ev.target.value);
+    }
+
+    clearSearch() {
+        this.ui.search = "";
+        this.props.model.setSearch("");
+    }
+
+    onScroll(ev) {
+        const el = ev.target;
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 200) {
+            this.props.model.loadMore();
+        }
+    }
+
+    when(row) {
+        return shortWhen(row.last_message_at, this.clock.now);
+    }
+
+    waitOf(row) {
+        if (row.state !== "waiting") {
+            return null;
+        }
+        return waitInfo(row.waiting_since, this.setup_.thresholds, this.clock.now);
+    }
+
+    initials(name) {
+        return initials(name);
+    }
+
+    avatarColor(row) {
+        return `o_colorlist_item_color_${colorIndex(row.number || row.id)}`;
+    }
+}

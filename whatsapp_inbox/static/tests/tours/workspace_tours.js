@@ -1,0 +1,351 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// Tours of the Inbox workspace (tests/test_workspace_tours.py). A step that logs
+// "wai-tour: <signal>" asks the test to play the outside world (a customer, Meta,
+// a colleague); the result reaches the browser through the bus.
+
+const tours = registry.category("web_tour.tours");
+const row = (name) => `.o_wai_row:contains(${name})`;
+const signal = (name) => ({
+    content: `the outside world: ${name}`,
+    // live updates need the bus connected
+    trigger: ".o_wai_workspace.o_wai_live",
+    run() {
+        console.log(`wai-tour: ${name}`);
+    },
+});
+const openRow = (name) => [
+    { trigger: row(name), run: "click" },
+    { trigger: `.o_wai_header_name:contains(${name})` },
+];
+const tab = (key) => [
+    { trigger: `.o_wai_tab[data-tab=${key}]`, run: "click" },
+    { trigger: `.o_wai_tab[data-tab=${key}].active` },
+];
+const count = (key, value) => ({
+    content: `the ${key} badge shows ${value}`,
+    trigger: `.o_wai_tab[data-tab=${key}] .o_wai_count:contains(${value})`,
+});
+const pick = (selectMenu, text) => [
+    { trigger: `${selectMenu} .o_select_menu_toggler`, run: "click" },
+    { trigger: ".o_select_menu_menu input", run: `edit ${text}` },
+    { trigger: `.o_select_menu_item:contains(${text})`, run: "click" },
+];
+
+tours.add("whatsapp_inbox_workspace_answer_tour", {
+    steps: () => [
+        {
+            content: "the Inbox opens on Waiting, the customer's line shows how long they wait",
+            trigger: `.o_wai_tab[data-tab=waiting].active`,
+        },
+        { trigger: `${row("Tour Customer")}.o_wai_row_unread .o_wai_wait` },
+        ...openRow("Tour Customer"),
+        { trigger: ".o_wai_in .o_wai_text:contains(Quero um orçamento)" },
+        {
+            content: "opening it marked it read",
+            trigger: `${row("Tour Customer")}:not(.o_wai_row_unread)`,
+        },
+        { trigger: ".o_wai_countdown" },
+        { trigger: ".o_wai_input", run: "edit Olá!" },
+        { content: "Shift+Enter is a new line", trigger: ".o_wai_input", run: "press Shift+Enter" },
+        { trigger: ".o_wai_input", run: "fill Como posso ajudar?" },
+        {
+            content: "nothing was sent yet",
+            trigger: ".o_wai_messages:not(:has(.o_wai_out))",
+        },
+        { content: "Enter sends", trigger: ".o_wai_input", run: "press Enter" },
+        {
+            content: "the bubble waits in the queue",
+            trigger: ".o_wai_out:contains(Como posso ajudar?) .o_wai_ticks_queued",
+        },
+        signal("deliver"),
+        {
+            content: "Meta's statuses arrive: read ticks, live",
+            trigger: ".o_wai_out:contains(Como posso ajudar?) .o_wai_ticks_read",
+            timeout: 30000,
+        },
+        { content: "answered: Open now", trigger: ".o_wai_state_open" },
+        count("open", 1),
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_template_tour", {
+    steps: () => [
+        ...tab("new"),
+        ...openRow("Rita Lead"),
+        {
+            content: "the window never opened: the composer is the template picker",
+            trigger: ".o_wai_window_notice",
+        },
+        { trigger: ".o_wai_template_select", run: "selectByLabel boas_vindas" },
+        {
+            content: "the first variable is prefilled from the contact",
+            trigger: ".o_wai_template_var input[name=var_1]:value(Rita Lead)",
+        },
+        { trigger: ".o_wai_template_var input[name=var_1]", run: "edit Rita" },
+        { trigger: ".o_wai_template_var input[name=var_2]", run: "edit Loja Centro" },
+        {
+            content: "the preview shows the values",
+            trigger: ".o_wai_template_preview:contains(Olá Rita! Aqui é da Loja Centro.)",
+        },
+        { trigger: ".o_wai_template_preview:contains(Falar com atendente)" },
+        { trigger: "button[name=send_template]", run: "click" },
+        { trigger: ".o_wai_out:contains(Aqui é da Loja Centro) .o_wai_template_label" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_transfer_tour", {
+    steps: () => [
+        ...tab("mine"),
+        ...openRow("Transfer Customer"),
+        { trigger: "button[name=transfer]", run: "click" },
+        ...pick(".o_wai_transfer_user", "Tour Agent B"),
+        { trigger: ".o_wai_transfer_note", run: "edit Cliente VIP, atenção" },
+        { trigger: "button[name=confirm_transfer]", run: "click" },
+        { content: "the receiver shows in the header", trigger: ".o_wai_header_agent:contains(Tour Agent B)" },
+        { content: "the note is in the thread", trigger: ".o_wai_system:contains(Cliente VIP, atenção)" },
+        {
+            content: "it left my Mine tab",
+            trigger: ".o_wai_rows:not(:has(.o_wai_row:contains(Transfer Customer)))",
+        },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_mine_tour", {
+    steps: () => [
+        ...tab("mine"),
+        { content: "what was transferred to me is in Mine", trigger: row("Transfer Customer") },
+        count("mine", 1),
+        signal("transfer"),
+        {
+            content: "a colleague transfers another one: it appears, with one toast",
+            trigger: row("Second Customer"),
+            timeout: 30000,
+        },
+        { trigger: ".o_notification:contains(Second Customer)" },
+        count("mine", 2),
+        {
+            content: "the server's toast is the only one: the Inbox adds none of its own",
+            trigger: ".o_notification",
+            run() {
+                const toasts = [...document.querySelectorAll(".o_notification")].filter((toast) =>
+                    toast.textContent.includes("transferred to you: Second Customer")
+                );
+                if (toasts.length !== 1) {
+                    throw new Error(`${toasts.length} toasts for one transfer`);
+                }
+            },
+        },
+        ...openRow("Transfer Customer"),
+        { trigger: ".o_wai_system:contains(Cliente VIP, atenção)" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_finalize_tour", {
+    steps: () => [
+        ...openRow("Closing Customer"),
+        { trigger: "button[name=finalize]", run: "click" },
+        { trigger: ".o_wai_state_done" },
+        { trigger: ".o_wai_system:contains(finalized)" },
+        count("done", 1),
+        ...tab("done"),
+        { trigger: row("Closing Customer") },
+        { trigger: "button[name=reopen]", run: "click" },
+        { trigger: ".o_wai_state_open" },
+        { trigger: ".o_wai_rows:not(:has(.o_wai_row:contains(Closing Customer)))" },
+        count("open", 1),
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_contacts_tour", {
+    steps: () => [
+        ...openRow("New Lead"),
+        { trigger: ".o_wai_no_contact", content: "no contact linked yet" },
+        { trigger: "button[name=register_contact]", run: "click" },
+        {
+            content: "the new contact is prefilled from the WhatsApp profile",
+            trigger: ".modal .o_field_widget[name=name] input:value(New Lead)",
+        },
+        { trigger: ".modal .o_field_widget[name=mobile] input:value(+55 11 91111-0006)" },
+        { content: "changed my mind", trigger: ".modal .o_form_button_cancel", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        { trigger: ".o_wai_no_contact" },
+        { trigger: "button[name=register_contact]", run: "click" },
+        { trigger: ".modal .o_field_widget[name=name] input", run: "edit New Lead Silva" },
+        { trigger: ".modal .o_form_button_save", run: "click" },
+        { content: "the panel shows the contact", trigger: ".o_wai_contact_name:contains(New Lead Silva)" },
+        ...openRow("Known Customer"),
+        { trigger: "button[name=link_contact]", run: "click" },
+        { content: "found by the tax ID (CPF)", trigger: ".o_wai_link_query", run: "edit 529.982" },
+        { trigger: ".o_wai_link_result:contains(Known Partner)", run: "click" },
+        { trigger: ".o_wai_field_email:contains(known@example.com)" },
+        { trigger: ".o_wai_field_vat:contains(529.982.247-25)" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_search_tour", {
+    steps: () => [
+        ...tab("all"),
+        { trigger: row("Sales Customer") },
+        { content: "search the text of the last message", trigger: ".o_wai_search_input", run: "edit boleto" },
+        { trigger: `.o_wai_rows:not(:has(${row("Sales Customer")}))` },
+        { trigger: row("Search Customer") },
+        { trigger: ".o_wai_search_clear", run: "click" },
+        { trigger: row("Sales Customer") },
+        { content: "filter by WhatsApp number", trigger: ".o_wai_filters_toggle", run: "click" },
+        ...pick(".o_wai_filter_connection", "Tour Sales"),
+        { trigger: `.o_wai_rows:not(:has(${row("Search Customer")}))` },
+        { trigger: row("Sales Customer") },
+        count("all", 1),
+        {
+            content: "come back later: the filter is kept",
+            trigger: ".o_wai_workspace",
+            run: "goToUrl /odoo/whatsapp-inbox",
+        },
+        { trigger: ".o_wai_filters_toggle:contains(1)" },
+        count("all", 1),
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_live_tour", {
+    steps: () => [
+        ...tab("all"),
+        { trigger: `.o_wai_row:nth-child(1):contains(Other Customer)` },
+        ...openRow("Live Customer"),
+        { trigger: ".o_wai_in:contains(Primeira mensagem)" },
+        count("waiting", 2),
+        signal("arrive"),
+        {
+            content: "the new message appears in the open thread",
+            trigger: ".o_wai_in:contains(Chegou agora!)",
+            timeout: 30000,
+        },
+        {
+            content: "the lines move to the top, the new customer first",
+            trigger: `.o_wai_row:nth-child(1):contains(Brand New Customer)`,
+        },
+        { trigger: `.o_wai_row:nth-child(2):contains(Live Customer)` },
+        count("waiting", 3),
+    ],
+});
+
+/** A file as the browser hands it over on paste or drop. */
+function filesTransfer(name, content) {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([content], name, { type: "text/plain" }));
+    return transfer;
+}
+
+tours.add("whatsapp_inbox_workspace_composer_tour", {
+    steps: () => [
+        ...openRow("Composer Customer"),
+        { content: "a quick reply after /", trigger: ".o_wai_input", run: "edit /pi" },
+        { trigger: ".o_wai_quick_reply:contains(Nossa chave Pix)" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_input:value(Nossa chave Pix é o CNPJ.)" },
+        { content: "an emoji from Odoo's picker", trigger: ".o_wai_emoji", run: "click" },
+        { trigger: ".o-EmojiPicker-search input", run: "edit thumbs up" },
+        { trigger: ".o-EmojiPicker .o-Emoji[data-codepoints='👍']", run: "click" },
+        { trigger: ".o_wai_input:value(Nossa chave Pix é o CNPJ.👍)" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out:contains(Nossa chave Pix é o CNPJ.👍)" },
+        {
+            content: "a file pasted into the composer",
+            trigger: ".o_wai_input",
+            run() {
+                const clipboardData = filesTransfer("boleto.txt", "Boleto 123");
+                this.anchor.dispatchEvent(
+                    new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true })
+                );
+            },
+        },
+        { trigger: ".o_wai_pending_file:contains(boleto.txt):not(:has(.fa-spin))" },
+        {
+            content: "a file dragged onto the conversation",
+            trigger: ".o_wai_messages",
+            run() {
+                const dataTransfer = filesTransfer("nota.txt", "Nota fiscal");
+                document.body.dispatchEvent(
+                    new DragEvent("dragenter", { dataTransfer, bubbles: true })
+                );
+            },
+        },
+        {
+            trigger: ".o_wai_dropzone",
+            run() {
+                const dataTransfer = filesTransfer("nota.txt", "Nota fiscal");
+                this.anchor.dispatchEvent(
+                    new DragEvent("drop", { dataTransfer, bubbles: true, cancelable: true })
+                );
+            },
+        },
+        { trigger: ".o_wai_pending_file:contains(nota.txt):not(:has(.fa-spin))" },
+        { trigger: ".o_wai_input", run: "edit Segue o boleto" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out .o_wai_document:contains(boleto.txt)" },
+        { trigger: ".o_wai_out:contains(Segue o boleto)" },
+        { trigger: ".o_wai_out .o_wai_document:contains(nota.txt)" },
+        { content: "reply quoting the customer's message", trigger: ".o_wai_in:contains(Tem Pix?) .o_wai_reply", run: "click" },
+        { trigger: ".o_wai_replying:contains(Tem Pix?)" },
+        { trigger: ".o_wai_input", run: "edit Sim" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out:has(.o_wai_quote:contains(Tem Pix?)):contains(Sim)" },
+        { content: "react to it", trigger: ".o_wai_in:contains(Tem Pix?) .o_wai_react", run: "click" },
+        { trigger: ".o-EmojiPicker-search input", run: "edit thumbs up" },
+        { trigger: ".o-EmojiPicker .o-Emoji[data-codepoints='👍']", run: "click" },
+        { trigger: ".o_wai_in:contains(Tem Pix?) .o_wai_reaction:contains(👍)" },
+        { content: "an internal note", trigger: ".o_wai_mode[name=mode_note]", run: "click" },
+        { trigger: ".o_wai_input", run: "edit Cliente pediu boleto" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_note:contains(Cliente pediu boleto) .o_wai_note_label" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_paging_tour", {
+    steps: () => [
+        ...tab("all"),
+        { trigger: ".o_wai_row:contains(Paged 44)" },
+        {
+            content: "the first page only",
+            trigger: ".o_wai_rows:not(:has(.o_wai_row:contains(Paged 00)))",
+        },
+        {
+            content: "scroll down: the next page comes",
+            trigger: ".o_wai_rows",
+            run() {
+                this.anchor.scrollTop = this.anchor.scrollHeight;
+            },
+        },
+        { trigger: ".o_wai_row:contains(Paged 00)" },
+        ...openRow("Paged 44"),
+        { trigger: ".o_wai_in:contains(linha 44)" },
+        { trigger: ".o_wai_messages:not(:has(.o_wai_in:contains(linha 05)))" },
+        {
+            content: "scroll up: older messages come",
+            trigger: ".o_wai_messages",
+            run() {
+                this.anchor.scrollTop = 0;
+            },
+        },
+        { trigger: ".o_wai_in:contains(linha 05)" },
+        { trigger: ".o_wai_thread_start" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_failure_tour", {
+    steps: () => [
+        ...tab("error"),
+        ...openRow("Failing Customer"),
+        {
+            content: "the failure is on its message, with what to do next",
+            trigger: ".o_wai_out.o_wai_line:contains(Olá!) .o_wai_failure:contains(another channel)",
+        },
+        { trigger: ".o_wai_failure button[name=error_other_channel]" },
+        { trigger: ".o_wai_ticks_failed" },
+        { trigger: ".o_wai_failure button[name=error_dismiss]", run: "click" },
+        { trigger: ".o_wai_state_open" },
+        { trigger: ".o_wai_failure:not(:has(button))" },
+    ],
+});

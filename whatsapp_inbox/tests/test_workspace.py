@@ -1,0 +1,329 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user
+
+from ..models import whatsapp_inbox_workspace
+from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
+
+WA = "5511987654321"
+
+
+class TestWorkspaceQueues(WhatsappInboxCase):
+    """The left column: tabs, counts, search, filters, pages."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Workspace = cls.Conversation.with_user(cls.agent)
+        cls.vip = cls.env["whatsapp.inbox.tag"].create({"name": "VIP"})
+        cls.sales = cls.env["whatsapp.inbox.department"].create({"name": "Sales"})
+
+    def customer(self, wa_id, name, text="Oi", at="2026-03-02 10:00:00", connection=None):
+        with freeze_time(at):
+            self.receive(payloads.text(wa_id, text), contacts=[payloads.contact(wa_id, name)],
+                         connection=connection)
+        return self.conversation_of(wa_id, connection)
+
+    def names(self, tab, **kwargs):
+        return [row["name"] for row in self.Workspace.workspace_list(tab, **kwargs)["rows"]]
+
+    def test_waiting_oldest_first_others_newest_first(self):
+        self.customer("5531900000001", "Ana", at="2026-03-02 10:05:00")
+        self.customer("5531900000002", "Bia", at="2026-03-02 10:00:00")
+        self.customer("5531900000003", "Caio", at="2026-03-02 10:10:00")
+        self.assertEqual(self.names("waiting"), ["Bia", "Ana", "Caio"])
+        self.assertEqual(self.names("all"), ["Caio", "Ana", "Bia"])
+
+    def test_pages_load_by_offset_and_say_when_more_remain(self):
+        for index in range(5):
+            self.customer(f"553190000010{index}", f"Cliente {index}",
+                          at=f"2026-03-02 10:0{index}:00")
+        first = self.Workspace.workspace_list("all", limit=2)
+        second = self.Workspace.workspace_list("all", offset=2, limit=2)
+        last = self.Workspace.workspace_list("all", offset=4, limit=2)
+        self.assertEqual([r["name"] for r in first["rows"] + second["rows"] + last["rows"]],
+                         ["Cliente 4", "Cliente 3", "Cliente 2", "Cliente 1", "Cliente 0"])
+        self.assertEqual((first["more"], second["more"], last["more"]), (True, True, False))
+
+    def test_row_carries_what_the_line_shows(self):
+        conversation = self.customer(WA, "Maria", text="Quero um orçamento")
+        status = self.env["whatsapp.inbox.lead.status"].create({"name": "Hot", "color": "#FF0000"})
+        conversation.write({"user_id": self.agent.id, "lead_status_id": status.id})
+        [row] = self.Workspace.workspace_list("waiting")["rows"]
+        self.assertEqual(row["name"], "Maria")
+        self.assertEqual(row["number"], "+5511987654321")
+        self.assertEqual(row["preview"], "Quero um orçamento")
+        self.assertEqual(row["connection"], "Support BR")
+        self.assertEqual(row["lead_status"], {"id": status.id, "name": "Hot", "color": "#FF0000"})
+        self.assertEqual(row["agent"], {"id": self.agent.id, "name": "Agent Smith"})
+        self.assertTrue(row["unread"])
+        self.assertEqual(row["waiting_since"], fields.Datetime.to_datetime("2026-03-02 10:00:00"))
+
+    def test_counts_per_tab_follow_the_filters(self):
+        mine = self.customer("5531900000001", "Ana")
+        mine.user_id = self.agent
+        other = self.customer("5531900000002", "Bia", connection=self.connection_ar)
+        other.action_finalize()
+        self.make_conversation("new")
+        counts = self.Workspace.workspace_counts({})
+        self.assertEqual(counts, {"waiting": 1, "unread": 1, "mine": 1, "all": 3, "new": 1,
+                                  "open": 0, "bot": 0, "done": 1, "error": 0, "capped": []})
+        counts = self.Workspace.workspace_counts({"connection_id": self.connection_ar.id})
+        self.assertEqual((counts["all"], counts["done"], counts["waiting"]), (1, 1, 0))
+        mine.action_finalize()
+        self.assertEqual(self.Workspace.workspace_counts({})["mine"], 0,
+                         "Mine holds my conversations still to attend")
+
+    def test_finalized_count_stops_at_the_cap(self):
+        for _index in range(3):
+            self.make_conversation("done")
+        self.make_conversation("open")
+        with patch.object(whatsapp_inbox_workspace, "COUNT_CAP", 2):
+            counts = self.Workspace.workspace_counts({})
+        self.assertEqual((counts["done"], counts["all"], counts["capped"]),
+                         (2, 3, ["done", "all"]))
+
+    def test_search_by_name_number_and_last_message(self):
+        self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")
+        self.customer("5521987650000", "Bia", text="Bom dia")
+        self.assertEqual(self.names("all", search="souza"), ["Ana Souza"])
+        self.assertEqual(self.names("all", search="+55 21 98765"), ["Bia"])
+        self.assertEqual(self.names("all", search="boleto"), ["Ana Souza"])
+
+    def test_filters_by_agent_department_connection_and_tags(self):
+        ana = self.customer("5531900000001", "Ana")
+        bia = self.customer("5531900000002", "Bia")
+        caio = self.customer("5531900000003", "Caio", connection=self.connection_ar)
+        ana.write({"user_id": self.agent.id, "tag_ids": [(6, 0, self.vip.ids)]})
+        bia.department_id = self.sales
+        self.assertEqual(self.names("all", filters={"user_id": self.agent.id}), ["Ana"])
+        self.assertEqual(sorted(self.names("all", filters={"user_id": "none"})), ["Bia", "Caio"])
+        self.assertEqual(self.names("all", filters={"department_id": self.sales.id}), ["Bia"])
+        self.assertEqual(self.names("all", filters={"connection_id": caio.connection_id.id}),
+                         ["Caio"])
+        self.assertEqual(self.names("all", filters={"tag_ids": self.vip.ids}), ["Ana"])
+        self.assertEqual(len(self.names("all", filters={"tag_ids": "x", "bogus": 1})), 3,
+                         "malformed filters are ignored")
+
+    def test_filters_are_kept_per_user(self):
+        self.Workspace.workspace_save_filters({"connection_id": self.connection.id,
+                                               "tag_ids": self.vip.ids})
+        self.assertEqual(self.Workspace.workspace_setup()["filters"],
+                         {"connection_id": self.connection.id, "tag_ids": self.vip.ids})
+        self.assertEqual(self.Conversation.with_user(self.supervisor).workspace_setup()["filters"],
+                         {})
+
+    def test_setup_lists_the_filter_choices(self):
+        setup = self.Workspace.workspace_setup()
+        self.assertIn("Agent Smith", [a["name"] for a in setup["agents"]])
+        self.assertIn("Sales", [d["name"] for d in setup["departments"]])
+        self.assertEqual(setup["thresholds"], {"amber": 5, "red": 15})
+
+    def test_unknown_tab_is_refused(self):
+        with self.assertRaises(UserError):
+            self.Workspace.workspace_list("everything")
+
+
+class TestWorkspaceSecurity(WhatsappInboxCase):
+    """The workspace reads as the user: record rules decide what an agent sees."""
+
+    def test_agent_sees_only_the_conversations_of_their_companies(self):
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        hidden_connection = self.env["whatsapp.inbox.connection"].create({
+            "name": "Other", "phone_number_id": "PNID-OTHER", "app_secret": "x",
+            "company_id": other_company.id})
+        self.receive(payloads.text(WA, "Oi"), connection=hidden_connection)
+        hidden = self.conversation_of(WA, hidden_connection)
+        hidden.company_id = other_company  # as its connection's (see DESIGN.md)
+        workspace = self.Conversation.with_user(self.agent)
+        self.assertNotIn(hidden.id, [r["id"] for r in workspace.workspace_list("all")["rows"]])
+        self.assertEqual(workspace.workspace_counts({})["all"], 0)
+        with self.assertRaises(AccessError):
+            workspace.workspace_open(hidden.id)
+        with self.assertRaises(AccessError):
+            workspace.workspace_thread(hidden.id, before_id=10 ** 9)
+
+    def test_bodies_are_plain_text(self):
+        self.receive(payloads.text(WA, "<b>bold</b> & <script>x()</script>"))
+        conversation = self.conversation_of(WA)
+        conversation.with_user(self.agent).workspace_post_note(conversation.id, "<i>note</i>")
+        bubbles = self.Conversation.with_user(self.agent).workspace_open(
+            conversation.id)["messages"]
+        self.assertEqual(bubbles[0]["body"], "<b>bold</b> & <script>x()</script>",
+                         "the customer's text as they typed it, for the browser to escape")
+        self.assertEqual(bubbles[-1]["body"], "<i>note</i>")
+
+
+class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
+    """The middle and right columns: thread, actions, client panel."""
+
+    def setUp(self):
+        super().setUp()
+        self.conversation = self.open_window(WA)
+        self.as_agent = self.Conversation.with_user(self.agent)
+
+    def bubbles(self):
+        return self.as_agent.workspace_open(self.conversation.id)["messages"]
+
+    def test_thread_shows_messages_notes_and_system_lines_oldest_first(self):
+        self.as_agent.workspace_send(self.conversation.id, "Olá! Em que posso ajudar?")
+        self.as_agent.workspace_post_note(self.conversation.id, "Cliente antigo")
+        self.conversation.with_user(self.agent).action_finalize()
+        kinds = [(b["kind"], b.get("direction"), b["body"]) for b in self.bubbles()]
+        self.assertEqual(kinds[:3], [
+            ("whatsapp", "in", "Oi"),
+            ("whatsapp", "out", "Olá! Em que posso ajudar?"),
+            ("note", None, "Cliente antigo"),
+        ])
+        self.assertEqual(kinds[-1][0], "system")
+        self.assertIn("finalized", kinds[-1][2])
+        outbound = self.bubbles()[1]
+        self.assertEqual((outbound["author"], outbound["status"]), ("Agent Smith", "queued"))
+        self.assertFalse(self.conversation.wa_message_ids.filtered(
+            lambda m: m.body == "Cliente antigo"), "a note never goes to the customer")
+
+    def test_last_30_then_older_pages(self):
+        for index in range(40):
+            self.receive(payloads.text(WA, f"msg {index}"))
+        latest = self.bubbles()
+        self.assertEqual(len(latest), 30)
+        self.assertEqual(latest[-1]["body"], "msg 39")
+        older = self.as_agent.workspace_thread(self.conversation.id, latest[0]["id"])
+        self.assertEqual([b["body"] for b in older][-1], "msg 9")
+        self.assertEqual(older[0]["body"], "Oi")
+
+    def test_sync_brings_new_messages_and_ticks(self):
+        self.as_agent.workspace_send(self.conversation.id, "Um momento")
+        latest = self.bubbles()
+        sent = latest[-1]
+        self.send_queue()
+        self.deliver_callbacks()
+        self.receive(payloads.text(WA, "Ok"))
+        sync = self.as_agent.workspace_sync(self.conversation.id, latest[-1]["id"],
+                                            [sent["wa_id"]])
+        self.assertEqual([b["body"] for b in sync["messages"]], ["Ok"])
+        self.assertEqual(sync["updated"][0]["status"], "read")
+        self.assertEqual(sync["conversation"]["state"], "open")
+
+    def test_reply_quotes_and_reactions(self):
+        inbound = self.conversation.wa_message_ids
+        self.as_agent.workspace_send(self.conversation.id, "Respondendo", reply_to_id=inbound.id)
+        self.as_agent.workspace_react(self.conversation.id, inbound.id, "👍")
+        self.receive(payloads.inbound(WA, "reaction", {"message_id": inbound.wamid,
+                                                       "emoji": "❤️"}))
+        bubbles = self.bubbles()
+        reply = next(b for b in bubbles if b["body"] == "Respondendo")
+        self.assertEqual(reply["quote"], {"wamid": inbound.wamid, "direction": "in",
+                                          "body": "Oi"})
+        reactions = [(b["direction"], b["body"], b["reacts_to"]) for b in bubbles
+                     if b.get("type") == "reaction"]
+        self.assertEqual(reactions, [("out", "👍", inbound.wamid), ("in", "❤️", inbound.wamid)])
+        self.send_queue()
+        self.assertEqual(self.sent_bodies()[0]["context"]["message_id"], inbound.wamid)
+
+    def test_media_location_and_contacts(self):
+        self.receive(payloads.inbound(WA, "location", {
+            "latitude": -23.5613, "longitude": -46.6565, "name": "MASP"}))
+        self.receive(payloads.inbound(WA, "contacts", None, contacts=[
+            {"name": {"formatted_name": "Rita"}, "phones": [{"phone": "+55 11 5555-0000"}]}]))
+        self.receive(payloads.inbound(WA, "document", {
+            "id": "MEDIA1", "mime_type": "application/pdf", "filename": "boleto.pdf"}))
+        location, contacts, document = self.bubbles()[-3:]
+        self.assertEqual(location["location"], {"lat": "-23.5613", "lng": "-46.6565"})
+        self.assertEqual(contacts["body"], "Rita +55 11 5555-0000")
+        self.assertEqual((document["type"], document["filename"], document["media_state"]),
+                         ("document", "boleto.pdf", "to_download"))
+        attachment = self.env["ir.attachment"].create({
+            "name": "boleto.pdf", "raw": b"%PDF-1.4", "mimetype": "application/pdf",
+            "res_model": self.conversation._name, "res_id": self.conversation.id})
+        self.as_agent.workspace_send(self.conversation.id, "Segue", [attachment.id])
+        sent = self.bubbles()[-1]
+        self.assertEqual((sent["type"], sent["body"]), ("document", "Segue"))
+        self.assertEqual(sent["attachments"][0]["name"], "boleto.pdf")
+
+    def test_files_of_another_record_are_refused(self):
+        attachment = self.env["ir.attachment"].create({
+            "name": "x.pdf", "raw": b"%PDF", "res_model": "res.partner",
+            "res_id": self.agent.partner_id.id})
+        with self.assertRaises(UserError):
+            self.as_agent.workspace_send(self.conversation.id, "", [attachment.id])
+
+    def test_failure_inline_with_its_next_action(self):
+        self.sim.fail(WA, 131026)
+        self.as_agent.workspace_send(self.conversation.id, "Oi")
+        self.send_queue()
+        self.deliver_callbacks()
+        failed = self.bubbles()[-1]
+        self.assertEqual(failed["status"], "failed")
+        self.assertEqual(failed["failure"]["type"], "undeliverable")
+        header = self.as_agent.workspace_open(self.conversation.id)["conversation"]
+        self.assertEqual((header["state"], header["error"]["message_id"]),
+                         ("error", failed["id"]))
+
+    def test_templates_prefilled_then_sent_outside_the_window(self):
+        conversation = self.make_conversation("new", contact_name="Rita")
+        template = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")
+        template.variable_ids = [fields.Command.create({"number": 1,
+                                                        "field_path": "contact_name"})]
+        offered = self.as_agent.workspace_templates(conversation.id)
+        self.assertNotIn("promo_natal (pt_BR)", [t["name"] for t in offered], "approved only")
+        welcome = next(t for t in offered if t["id"] == template.id)
+        self.assertEqual(welcome["values"], {"1": "Rita", "2": ""})
+        self.assertEqual(welcome["buttons"], ["Falar com atendente"])
+        with self.assertRaises(UserError):
+            self.as_agent.workspace_send(conversation.id, "free text")
+        self.as_agent.workspace_send_template(conversation.id, template.id,
+                                              {"1": "Rita", "2": "Loja"})
+        self.assertEqual(conversation.wa_message_ids.body,
+                         "Olá Rita! Aqui é da Loja. Como podemos ajudar?")
+
+    def test_transfer_with_a_note_the_receiver_reads(self):
+        colleague = new_test_user(self.env, login="wa_colleague", name="Colleague",
+                                  groups="whatsapp_inbox.group_agent")
+        self.as_agent.workspace_transfer(self.conversation.id, colleague.id, False, "VIP")
+        self.assertEqual(self.conversation.user_id, colleague)
+        mine = self.Conversation.with_user(colleague).workspace_list("mine")["rows"]
+        self.assertEqual([r["id"] for r in mine], self.conversation.ids)
+        self.assertIn("VIP", self.bubbles()[-1]["body"])
+
+    def test_panel_without_then_with_a_contact(self):
+        self.env.company.country_id = self.env.ref("base.br")
+        panel = self.as_agent.workspace_open(self.conversation.id)["panel"]
+        self.assertFalse(panel["partner"])
+        self.assertEqual(panel["number"], "+5511987654321")
+        partner = self.env["res.partner"].create({
+            "name": "Maria Silva", "vat": "123.456.789-09", "email": "maria@example.com",
+            "street": "Rua A, 10", "city": "São Paulo"})
+        found = self.as_agent.workspace_search_partners("123.456")
+        self.assertEqual([p["id"] for p in found], partner.ids, "found by CPF")
+        self.assertEqual(self.as_agent.workspace_search_partners("maria@ex")[0]["id"],
+                         partner.id)
+        earlier = self.make_conversation("done", partner_id=partner.id,
+                                         connection_id=self.connection_ar.id)
+        self.as_agent.workspace_link_partner(self.conversation.id, partner.id)
+        panel = self.as_agent.workspace_open(self.conversation.id)["panel"]
+        self.assertEqual((panel["partner"]["name"], panel["partner"]["vat"]),
+                         ("Maria Silva", "123.456.789-09"))
+        self.assertIn("Rua A, 10", panel["partner"]["address"])
+        self.assertEqual([e["id"] for e in panel["earlier"]], earlier.ids)
+        self.assertEqual(partner.mobile, "+5511987654321", "the number is kept on the contact")
+        self.assertEqual(self.as_agent.workspace_search_partners("11 98765-4321")[0]["id"],
+                         partner.id, "found by phone, however it is spelled")
+
+    def test_opening_then_mark_seen_sends_the_read_receipt(self):
+        self.assertTrue(self.as_agent.workspace_open(self.conversation.id)["conversation"][
+            "unread"])
+        self.as_agent.browse(self.conversation.id).action_mark_seen()
+        self.assertEqual(self.conversation.wa_message_ids.read_receipt, "to_send")
+        self.assertFalse(self.as_agent.workspace_list("unread")["rows"])
+
+    def test_window_countdown_data(self):
+        header = self.as_agent.workspace_open(self.conversation.id)["conversation"]
+        self.assertTrue(header["window_open"])
+        self.assertEqual(header["window_expires_at"],
+                         self.conversation.last_inbound_at + timedelta(hours=24))

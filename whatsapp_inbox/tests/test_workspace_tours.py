@@ -1,0 +1,210 @@
+import time
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from . import payloads
+from .live_tour import LiveTourMixin
+from .simulator import CloudApiSimulator
+
+INBOX = "/odoo/whatsapp-inbox"
+PNID, SECRET = "PNID-TOUR", "secret-tour"
+
+
+@tagged("post_install", "-at_install")
+class TestWorkspaceTours(LiveTourMixin, HttpCase):
+    """The Inbox workspace in Chromium, typed into as an attendant does.
+
+    While a tour waits, it can ask the test (``console.log("wai-tour: <signal>")``)
+    to play the outside world: a customer writing through the signed webhook, Meta's
+    simulator answering sends with their statuses, a colleague transferring. The
+    browser gets the result through the bus, as in production.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = CloudApiSimulator({
+            PNID: {"token": "token-tour", "app_secret": SECRET, "waba_id": "WABA-TOUR"},
+        }).start()
+        cls.addClassCleanup(cls.sim.stop)
+        Connection = cls.env["whatsapp.inbox.connection"]
+        cls.connection = Connection.create({
+            "name": "Tour Support", "phone_number_id": PNID, "waba_id": "WABA-TOUR",
+            "app_secret": SECRET, "access_token": "token-tour",
+            "api_base_url": cls.sim.api_base_url()})
+        cls.connection.action_sync_templates()
+        cls.connection_two = Connection.create({
+            "name": "Tour Sales", "phone_number_id": "PNID-TOUR-2", "app_secret": "s2"})
+        cls.agent_a = new_test_user(cls.env, login="tour_agent_a", name="Tour Agent A",
+                                    groups="whatsapp_inbox.group_agent")
+        cls.agent_b = new_test_user(cls.env, login="tour_agent_b", name="Tour Agent B",
+                                    groups="whatsapp_inbox.group_agent")
+        cls.Conversation = cls.env["whatsapp.inbox.conversation"]
+
+    def setUp(self):
+        super().setUp()
+        self.sim.reset()
+
+    # ------------------------------------------------------------------ the outside world
+
+    def customer_writes(self, wa_id, text, name, connection=None):
+        """A customer message through the real, signed webhook route."""
+        connection = connection or self.connection
+        payload = payloads.delivery(payloads.change(
+            connection.phone_number_id, messages=[payloads.text(wa_id, text)],
+            contacts=[payloads.contact(wa_id, name)]))
+        self.post_webhook(payload, connection.app_secret)
+
+    def conversation(self, wa_id):
+        return self.Conversation.search([("wa_id", "=", wa_id)])
+
+    def meta_delivers(self):
+        """The send cron runs, then the simulator's status webhooks come back."""
+        self.in_transaction(lambda env: env["whatsapp.inbox.message"]._send_queue())
+        for payload in self.sim.pending():
+            self.post_webhook(payload, SECRET)
+        self.sim.clear_pending()
+
+    def start_inbox_tour(self, tour, login, **signals):
+        """Run ``tour`` on the Inbox as ``login`` (see :meth:`start_live_tour`)."""
+        self.start_live_tour(INBOX, tour, login, **signals)
+
+    # ------------------------------------------------------------------ tours
+
+    def test_answer_a_waiting_customer(self):
+        """Waiting line, open (read receipt), type, Enter, ticks move live."""
+        self.customer_writes("5511911110001", "Quero um orçamento", "Tour Customer")
+        self.start_inbox_tour("whatsapp_inbox_workspace_answer_tour", "tour_agent_a",
+                              deliver=self.meta_delivers)
+        conversation = self.conversation("5511911110001")
+        sent = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual((sent.body, sent.status), ("Olá!\nComo posso ajudar?", "read"))
+        self.assertEqual(conversation.state, "open")
+        self.assertFalse(conversation.unread)
+        self.assertEqual(conversation.wa_message_ids.filtered(
+            lambda m: m.direction == "in").read_receipt, "to_send")
+
+    def test_template_outside_the_window(self):
+        """No window: the composer is the template picker; variables typed, previewed."""
+        self.Conversation.create({"connection_id": self.connection.id,
+                                  "wa_id": "5511911110002", "contact_name": "Rita Lead"})
+        welcome = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")
+        welcome.variable_ids = [Command.create({"number": 1, "field_path": "contact_name"})]
+        self.start_inbox_tour("whatsapp_inbox_workspace_template_tour", "tour_agent_a")
+        sent = self.conversation("5511911110002").wa_message_ids
+        self.assertEqual((sent.message_type, sent.body), (
+            "template", "Olá Rita! Aqui é da Loja Centro. Como podemos ajudar?"))
+
+    def test_transfer_then_the_colleague_finds_it_in_mine(self):
+        self.customer_writes("5511911110003", "Problema com a entrega", "Transfer Customer")
+        self.customer_writes("5511911110004", "Outra dúvida", "Second Customer")
+        self.conversation("5511911110003").user_id = self.agent_a
+        self.start_inbox_tour("whatsapp_inbox_workspace_transfer_tour", "tour_agent_a")
+        conversation = self.conversation("5511911110003")
+        self.assertEqual(conversation.user_id, self.agent_b)
+        self.assertTrue(conversation.message_ids.filtered(
+            lambda m: "Cliente VIP, atenção" in (m.body or "")), "the note reaches the thread")
+        second = self.conversation("5511911110004")
+
+        def colleague_transfers():
+            self.in_transaction(lambda env: env["whatsapp.inbox.conversation"].browse(
+                second.id).with_user(self.agent_a.id)._transfer(
+                env["res.users"].browse(self.agent_b.id), note="Pode assumir?"))
+
+        self.start_inbox_tour("whatsapp_inbox_workspace_mine_tour", "tour_agent_b",
+                              transfer=colleague_transfers)
+        self.assertEqual(second.user_id, self.agent_b)
+
+    def test_finalize_and_reopen(self):
+        self.customer_writes("5511911110005", "Obrigado!", "Closing Customer")
+        self.start_inbox_tour("whatsapp_inbox_workspace_finalize_tour", "tour_agent_a")
+        conversation = self.conversation("5511911110005")
+        self.assertEqual(conversation.state, "open")
+        self.assertEqual(conversation.message_ids.filtered(
+            lambda m: "finalized" in (m.body or "")).author_id, self.agent_a.partner_id)
+
+    def test_register_and_link_contacts(self):
+        self.customer_writes("5511911110006", "Oi", "New Lead")
+        self.customer_writes("5511911110007", "Oi de novo", "Known Customer")
+        partner = self.env["res.partner"].create({
+            "name": "Known Partner", "email": "known@example.com", "vat": "529.982.247-25"})
+        partners_before = self.env["res.partner"].search_count([])
+        self.start_inbox_tour("whatsapp_inbox_workspace_contacts_tour", "tour_agent_a")
+        registered = self.conversation("5511911110006").partner_id
+        self.assertEqual((registered.name, registered.mobile),
+                         ("New Lead Silva", "+55 11 91111-0006"))
+        self.assertEqual(self.env["res.partner"].search_count([]), partners_before + 1,
+                         "the cancelled registration left no contact behind")
+        self.assertEqual(self.conversation("5511911110007").partner_id, partner)
+
+    def test_search_and_filters(self):
+        self.customer_writes("5511911110008", "Preciso de um boleto", "Search Customer")
+        self.customer_writes("5511911110009", "Olá", "Sales Customer",
+                             connection=self.connection_two)
+        self.start_inbox_tour("whatsapp_inbox_workspace_search_tour", "tour_agent_a")
+        settings = self.env["res.users.settings"].search([("user_id", "=", self.agent_a.id)])
+        self.assertEqual(settings.whatsapp_inbox_filters,
+                         {"connection_id": self.connection_two.id})
+
+    def test_live_arrival(self):
+        """A message arrives while the Inbox is open: bubble, line on top, counts."""
+        self.customer_writes("5511911110010", "Primeira mensagem", "Live Customer")
+        self.customer_writes("5511911110011", "Estou esperando", "Other Customer")
+
+        def customers_write():
+            self.customer_writes("5511911110010", "Chegou agora!", "Live Customer")
+            self.customer_writes("5511911110012", "Sou novo aqui", "Brand New Customer")
+
+        self.start_inbox_tour("whatsapp_inbox_workspace_live_tour", "tour_agent_a",
+                              arrive=customers_write)
+
+    def test_composer(self):
+        """Quick reply, emoji, files pasted and dropped, reply, reaction, internal note."""
+        self.env["mail.canned.response"].create({
+            "source": "pix", "substitution": "Nossa chave Pix é o CNPJ.",
+            "group_ids": [Command.link(self.env.ref("whatsapp_inbox.group_agent").id)]})
+        self.customer_writes("5511911110013", "Tem Pix?", "Composer Customer")
+        self.start_inbox_tour("whatsapp_inbox_workspace_composer_tour", "tour_agent_a")
+        conversation = self.conversation("5511911110013")
+        question = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")
+        sent = conversation.wa_message_ids.filtered(lambda m: m.direction == "out").sorted("id")
+        self.assertEqual(
+            [(m.message_type, m.body, m.attachment_ids.name or False) for m in sent],
+            [("text", "Nossa chave Pix é o CNPJ.👍", False),
+             ("document", "Segue o boleto", "boleto.txt"),
+             ("document", "", "nota.txt"),
+             ("text", "Sim", False),
+             ("reaction", "👍", False)])
+        self.assertEqual(sent[3:].mapped("reply_to_wamid"), [question.wamid] * 2)
+        note = conversation.message_ids.filtered(lambda m: "Cliente pediu boleto" in m.body)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertNotIn("Cliente pediu boleto", sent.mapped("body"))
+
+    def test_long_lists_and_threads_load_by_scrolling(self):
+        waiting = [f"55219000000{index:02d}" for index in range(44)]
+        wa_id = "5521900000044"
+        body = payloads.encode(payloads.delivery(payloads.change(
+            self.connection_two.phone_number_id,
+            contacts=[payloads.contact(w, f"Paged {i:02d}") for i, w in enumerate(waiting)]
+            + [payloads.contact(wa_id, "Paged 44")],
+            messages=[payloads.text(w, "Oi", timestamp=time.time() - 7200 + 60 * i)
+                      for i, w in enumerate(waiting)]
+            + [payloads.text(wa_id, f"linha {index:02d}", timestamp=time.time() - 60 + index)
+               for index in range(45)])))
+        self.env["whatsapp.inbox.event"]._journal(
+            body.decode(), self.connection_two.ids)._process()
+        self.start_inbox_tour("whatsapp_inbox_workspace_paging_tour", "tour_agent_a")
+
+    def test_failure_inline_with_its_next_action(self):
+        self.customer_writes("5511911110014", "Oi", "Failing Customer")
+        conversation = self.conversation("5511911110014")
+        self.sim.fail("5511911110014", 131026)
+        conversation.with_user(self.agent_a)._send_text("Olá!")
+        self.env["whatsapp.inbox.message"]._send_queue()
+        for payload in self.sim.pending():
+            self.env["whatsapp.inbox.event"]._journal(
+                payloads.encode(payload).decode(), self.connection.ids)._process()
+        self.assertEqual(conversation.state, "error")
+        self.start_inbox_tour("whatsapp_inbox_workspace_failure_tour", "tour_agent_a")
+        self.assertEqual((conversation.state, conversation.error_reason), ("open", False))

@@ -136,7 +136,9 @@ class WhatsappInboxConversation(models.Model):
                 # sudo: whatsapp.inbox.message - agents only flag the receipt to send
                 last_inbound.sudo().read_receipt = "to_send"
                 self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_read_receipts")._trigger()
-        self.filtered("unread").write({"unread": False})
+        seen = self.filtered("unread")
+        seen.write({"unread": False})
+        seen._notify_refresh()  # the other agents' unread dots and counts follow
         return True
 
     # ------------------------------------------------------------

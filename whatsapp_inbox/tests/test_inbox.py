@@ -141,6 +141,16 @@ class TestInboxActions(WhatsappInboxCase):
         self.receive(payloads.text(WA, "Alguém?"))
         self.assertEqual(self.toasted_partners(), {self.agent_b.partner_id.id})
 
+    def test_seeing_a_conversation_refreshes_the_other_agents_views(self):
+        conversation = self.waiting()
+        self.env.cr.precommit.run()
+        self.env["bus.bus"].search([]).unlink()
+        conversation.with_user(self.agent).action_mark_seen()
+        self.env.cr.precommit.run()  # the bus writes its notifications at commit
+        refreshes = [json.loads(n.message) for n in self.env["bus.bus"].search([])
+                     if "whatsapp_inbox/refresh" in n.message]
+        self.assertEqual([r["payload"]["ids"] for r in refreshes], [conversation.ids])
+
     def test_inbound_refreshes_views_through_the_bus(self):
         self.env["bus.bus"].search([]).unlink()
         self.waiting()

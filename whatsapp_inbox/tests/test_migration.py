@@ -49,3 +49,22 @@ class TestUpgradeTo110(WhatsappInboxCase):
         keyword = cleared.consent_ids
         self.assertEqual(keyword.customer_hash, keyword._customer_hash(WA))
         self.assertFalse(keyword.user_id)
+
+    def test_discuss_mirror_channels_are_deleted(self):
+        self.receive(payloads.text(WA, "Oi, segredo"))
+        conversation = self.conversation_of(WA)
+        # what 18.0.1.0.0 left: a channel per conversation holding copies of its messages
+        self.env.cr.execute("ALTER TABLE discuss_channel ADD COLUMN "
+                            "whatsapp_inbox_conversation_id integer")
+        mirror = self.env["discuss.channel"].create({"name": "WhatsApp · Maria",
+                                                     "channel_type": "group"})
+        copy = mirror.message_post(body="Oi, segredo", message_type="comment")
+        colleagues = self.env["discuss.channel"].create({"name": "Team", "channel_type": "group"})
+        self.env.cr.execute("UPDATE discuss_channel SET whatsapp_inbox_conversation_id = %s "
+                            "WHERE id = %s", [conversation.id, mirror.id])
+        run_migration(self.env, "post-drop-discuss-mirror")
+        self.assertFalse(mirror.exists())
+        self.assertFalse(copy.exists(), "the copies of the customer's messages go too")
+        self.assertTrue(colleagues.exists())
+        self.assertTrue(conversation.message_ids.filtered(lambda m: "segredo" in m.body),
+                        "the conversation's own thread keeps them")

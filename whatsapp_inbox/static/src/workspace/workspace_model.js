@@ -103,10 +103,16 @@ export class WorkspaceModel {
         this.state.rows = rows;
         this.state.more = more;
         this.state.listLoading = false;
+        this._loadWanted();
     }
 
     async loadMore() {
-        if (!this.state.more || this.state.listLoading) {
+        if (this.state.listLoading) {
+            // a scroll to the bottom during a load is not lost: served once it ends
+            this._moreWanted = true;
+            return;
+        }
+        if (!this.state.more) {
             return;
         }
         const request = this._listRequest;
@@ -125,6 +131,14 @@ export class WorkspaceModel {
         const known = new Set(this.state.rows.map((row) => row.id));
         this.state.rows.push(...rows.filter((row) => !known.has(row.id)));
         this.state.more = more;
+        this._loadWanted();
+    }
+
+    _loadWanted() {
+        if (this._moreWanted) {
+            this._moreWanted = false;
+            this.loadMore();
+        }
     }
 
     async loadCounts() {

@@ -41,10 +41,11 @@ class WhatsappInboxConversation(models.Model):
         self.ensure_one()
         self._check_window()
         body = self.env._("Could you share your phone number with us? Tap the button below.")
-        return self._queue_outbound(
+        self._queue_outbound(
             {"message_type": "interactive", "body": body, "request_contact_info": True},
             Markup("<p><em>%s</em></p>") % self.env._("Asked for the phone number")
             + Markup("<p>%s</p>") % body)
+        return True
 
     @api.model
     def _link_shared_numbers(self, shared):

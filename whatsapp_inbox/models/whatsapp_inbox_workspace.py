@@ -255,6 +255,8 @@ class WhatsappInboxConversation(models.Model):
             "window_expires_at": self.window_expires_at,
             "window_open": self.window_open,
             "opted_out": self.opted_out,
+            "handled_by": self.handled_by,
+            "username_only": self.username_only,
             "error": self.state == "error" and {
                 "type": self.error_type or "unknown",
                 "message": self.error_message,
@@ -359,7 +361,8 @@ class WhatsappInboxConversation(models.Model):
         partner = self.partner_id
         panel = {
             "profile_name": self.contact_name or "",
-            "number": self.phone or self.wa_id or "",
+            "number": self.phone or ("" if self.username_only else self.wa_id) or "",
+            "username": self.username or "",
             "lead_status_id": self.lead_status_id.id,
             "origin": self.origin_id.name or "",
             "tags": [{"id": tag.id, "name": tag.name, "color": tag.color}

@@ -142,6 +142,17 @@ class TestMarketingPreferences(WhatsappInboxSimulatorCase):
         self.assertFalse(conversation.marketing_opted_out)
         conversation._send_template(self.marketing, {})
 
+    def test_composer_warns_when_the_template_is_billed(self):
+        conversation = self.open_window("5511987650016")
+        composer = self.env["whatsapp.inbox.composer"].create({
+            "conversation_id": conversation.id, "mode": "template",
+            "template_id": self.marketing.id})
+        self.assertIn("bills this marketing template", composer.billing_warning)
+        composer.template_id = self.utility
+        self.assertIn("free", composer.billing_warning)
+        composer.mode = "text"
+        self.assertFalse(composer.billing_warning)
+
     def test_queued_marketing_fails_when_customer_stopped_meanwhile(self):
         conversation = self.open_window("5511987650012")
         message = conversation._send_template(self.marketing, {})

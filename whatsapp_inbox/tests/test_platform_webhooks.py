@@ -6,8 +6,9 @@ import json
 import time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
+from ..tools import webhook
 from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
 
 PNID = "PNID-BR"
@@ -20,6 +21,61 @@ def _bsuid_message(bsuid, kind="text", content=None, **extra):
     del message["from"]
     message["from_user_id"] = bsuid
     return message
+
+
+class TestPlatformWireFormat(BaseCase):
+    """The new fields are read into typed records; a wrong field costs its item only."""
+
+    def parse(self, *changes):
+        return webhook.parse(payloads.encode(payloads.delivery(*changes)))
+
+    def test_echoes_history_and_standby_say_who_wrote(self):
+        now = int(time.time())
+        delivery = self.parse(
+            payloads.field_change(PNID, "smb_message_echoes",
+                                  message_echoes=[payloads.echo("5511987650101")]),
+            payloads.history(PNID, payloads.history_thread(
+                "5511987650102", (False, "Oi", now - 60), (True, "Olá", now - 30))),
+            payloads.field_change(PNID, "standby", messages=[payloads.text("5511987650103")]))
+        self.assertEqual([(m.customer, m.direction, m.origin) for m in delivery.messages], [
+            ("5511987650101", "out", "echo"), ("5511987650102", "in", "history"),
+            ("5511987650102", "out", "history"), ("5511987650103", "in", "standby")])
+        self.assertEqual(delivery.messages[2].status, "read")
+
+    def test_pricing_preferences_syncs_handovers_and_template_updates(self):
+        status = payloads.status("wamid.P", "sent", "5511987650104",
+                                 pricing=("marketing", "regular"))
+        delivery = self.parse(
+            payloads.change(PNID, statuses=[status]),
+            payloads.user_preference(PNID, "5511987650104", "stop"),
+            payloads.state_sync(PNID, "+55 11 98765-0104", "Ana Souza"),
+            payloads.handover(PNID, "5511987650104", "release_thread_control"),
+            payloads.template_update("message_template_quality_update", 77, "promo",
+                                     previous_quality_score="GREEN", new_quality_score="RED"))
+        [status] = delivery.statuses
+        self.assertEqual((status.billable, status.pricing_category, status.pricing_model,
+                          status.pricing_type), (True, "marketing", "PMP", "regular"))
+        [preference] = delivery.preferences
+        self.assertEqual((preference.customer, preference.category, preference.value),
+                         ("5511987650104", "marketing_messages", "stop"))
+        self.assertEqual(delivery.contact_syncs[0].phone, "5511987650104")
+        self.assertFalse(delivery.handovers[0].to_us, "released back to Meta's agent")
+        [update] = delivery.template_updates
+        self.assertEqual((update.kind, update.previous, update.new, update.template_id),
+                         ("quality", "GREEN", "RED", "77"))
+        self.assertEqual(delivery.customers(), {(PNID, "5511987650104")})
+
+    def test_wrong_fields_become_problems_of_their_item(self):
+        status = payloads.status("wamid.Q", "sent", "5511987650105")
+        status["pricing"] = {"billable": "yes"}
+        sync = payloads.state_sync(PNID, "no digits")
+        preference = payloads.user_preference(PNID, "5511987650105")
+        preference["value"]["user_preferences"][0]["timestamp"] = "soon"
+        delivery = self.parse(payloads.change(PNID, statuses=[status]), sync, preference,
+                              payloads.history(PNID, {"messages": []}))
+        self.assertEqual([problem.error.split(":")[0] for problem in delivery.problems],
+                         ["pricing.billable", "contact.phone_number", "timestamp", "id"])
+        self.assertFalse(delivery.statuses or delivery.contact_syncs or delivery.preferences)
 
 
 @tagged("post_install", "-at_install")

@@ -1,8 +1,13 @@
 """Meta's webhook deliveries, parsed once into plain records.
 
 :func:`parse` reads a raw POST body (the bytes Meta signed) into a :class:`Delivery`: the
-customer messages, delivery statuses, sender profiles, template updates and per-change errors it
-holds, each carrying the ``phone_number_id`` (or WABA id) it is for. A body is refused as a whole
+customer messages, delivery statuses (with their pricing), sender profiles, template updates
+(status, quality, category) and per-change errors it holds, each carrying the
+``phone_number_id`` (or WABA id) it is for; also the messages written elsewhere
+(``smb_message_echoes``, ``history``, ``standby``: :class:`Message` with its ``origin`` and
+``direction``), marketing preferences (``user_preferences``), the Business app's contacts
+(``smb_app_state_sync``), handovers (``messaging_handovers``) and, for any other field, an
+:class:`Unsupported` record with the raw change. A body is refused as a whole
 (:class:`MalformedDelivery`) only when it is not a JSON object with an ``entry`` list. Inside,
 types are checked where each field is read: an item with a wrong field becomes a
 :class:`Problem` that names the item and the field, and the other items are kept.

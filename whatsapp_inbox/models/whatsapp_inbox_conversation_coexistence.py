@@ -42,6 +42,18 @@ class WhatsappInboxConversation(models.Model):
         if vals:
             self.write(vals)
 
+    def _receive_messages(self, messages):
+        # a customer message on the ``messages`` field: this app holds the conversation
+        self.filtered(lambda c: c.handled_by == "meta_agent").write(
+            {"handled_by": "inbox", "handover_at": fields.Datetime.now()})
+        return super()._receive_messages(messages)
+
+    def _queue_outbound(self, vals, chatter_body, automated=False):
+        # a reply from this app makes it the conversation's handler (Meta's standby rule)
+        self.filtered(lambda c: c.handled_by == "meta_agent").write(
+            {"handled_by": "inbox", "handover_at": fields.Datetime.now()})
+        return super()._queue_outbound(vals, chatter_body, automated=automated)
+
     @api.model
     def _apply_handovers(self, items):
         """``messaging_handovers``: record who answers each customer now.

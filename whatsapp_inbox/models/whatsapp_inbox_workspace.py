@@ -159,7 +159,7 @@ class WhatsappInboxConversation(models.Model):
     def _workspace_row_fields(self):
         return ["name", "phone", "wa_id", "username", "partner_id", "lead_status_id",
                 "connection_id", "last_message_preview", "last_message_at", "unread", "state",
-                "waiting_since", "user_id", "department_id", "channel"]
+                "waiting_since", "user_id", "department_id", "channel", "handled_by"]
 
     def _workspace_rows(self):
         """One line per conversation; related names come in one query per model."""
@@ -177,6 +177,7 @@ class WhatsappInboxConversation(models.Model):
             "waiting_since": conversation.waiting_since,
             "agent": _named(conversation.user_id),
             "department": conversation.department_id.name or "",
+            "meta_agent": conversation.handled_by == "meta_agent",
         } for conversation in self]
 
     @api.model

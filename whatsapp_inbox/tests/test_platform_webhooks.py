@@ -138,6 +138,11 @@ class TestCoexistence(WhatsappInboxCase):
         self.assertConversation(conversation, handled_by="meta_agent", state="new",
                                 window_open=True)
 
+    def test_a_message_on_the_messages_field_means_we_hold_it_again(self):
+        conversation = self.make_conversation(wa_id="5511987650017", handled_by="meta_agent")
+        self.receive(payloads.text("5511987650017", "Quero falar com uma pessoa"))
+        self.assertConversation(conversation, handled_by="inbox", state="waiting")
+
     def test_handovers_move_the_conversation_between_meta_agent_and_us(self):
         conversation = self.make_conversation(wa_id="5511987650007")
         self.deliver(payloads.delivery(payloads.handover(

@@ -47,6 +47,7 @@
     },
     "demo": [
         "demo/whatsapp_inbox_demo.xml",
+        "demo/whatsapp_inbox_platform_demo.xml",
     ],
     "application": True,
 }

@@ -93,22 +93,6 @@ class WhatsappInboxMessage(models.Model):
         return vals
 
     @api.model
-    def _apply_statuses(self, items):
-        """Statuses also bring Meta's ``pricing`` (per-message pricing since July 2025):
-        kept on the message with its cost from the price table."""
-        changed = super()._apply_statuses(items)
-        priced = [(connection, status) for connection, status in items
-                  if status.pricing_category or status.billable is not None]
-        if priced:
-            by_wamid = {m.wamid: m for m in self.search(
-                [("wamid", "in", [status.wamid for _c, status in priced])])}
-            for connection, status in priced:
-                message = by_wamid.get(status.wamid)
-                if message and message.connection_id == connection:
-                    message._record_pricing(status)
-        return changed
-
-    @api.model
     def _prepare_inbound_vals(self, conversation, record, body, mail_message):
         vals = super()._prepare_inbound_vals(conversation, record, body, mail_message)
         if record.raw:  # a type this inbox does not display: kept for administrators

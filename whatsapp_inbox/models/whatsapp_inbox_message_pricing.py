@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .whatsapp_inbox_price import PRICING_CATEGORIES
 
@@ -19,6 +19,22 @@ class WhatsappInboxMessage(models.Model):
                                 "country, when Meta bills it.")
     cost_currency_id = fields.Many2one("res.currency", readonly=True)
 
+    @api.model
+    def _apply_statuses(self, items):
+        """Statuses also bring Meta's ``pricing`` (per-message pricing since July 2025):
+        kept on the message with its cost from the price table."""
+        changed = super()._apply_statuses(items)
+        priced = [(connection, status) for connection, status in items
+                  if status.pricing_category or status.billable is not None]
+        if priced:
+            by_wamid = {m.wamid: m for m in self.search(
+                [("wamid", "in", [status.wamid for _c, status in priced])])}
+            for connection, status in priced:
+                message = by_wamid.get(status.wamid)
+                if message and message.connection_id == connection:
+                    message._record_pricing(status)
+        return changed
+
     def _record_pricing(self, status):
         """Keep ``status``'s pricing (a ``webhook.Status``) and the cost it makes."""
         self.ensure_one()
@@ -31,17 +47,21 @@ class WhatsappInboxMessage(models.Model):
             else pricing_type == "regular"
         price = self.env["whatsapp.inbox.price"]._price_of(self.conversation_id.wa_id, category)
         cost = price.price if billable and price else 0.0
-        if cost != self.cost:
-            # every status repeats the pricing: the conversation adds the difference once
-            self.conversation_id.cost += cost - self.cost
-        self.write({
+        vals = {
             "pricing_billable": billable,
             "pricing_category": category,
             "pricing_model": status.pricing_model or False,
             "pricing_type": pricing_type,
             "cost": cost,
             "cost_currency_id": price.currency_id.id or False,
-        })
+        }
+        current = {fname: self[fname] for fname in vals}
+        current["cost_currency_id"] = self.cost_currency_id.id or False
+        if current == vals:
+            return  # every status repeats the pricing: written once
+        # the conversation adds the difference
+        self.conversation_id.cost += cost - self.cost
+        self.write(vals)
 
 
 class WhatsappInboxConversation(models.Model):

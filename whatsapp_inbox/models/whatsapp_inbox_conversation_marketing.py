@@ -4,8 +4,7 @@ from odoo.exceptions import UserError
 
 class WhatsappInboxConversation(models.Model):
     """Marketing messages: customers stop and resume them in WhatsApp's settings
-    (``user_preferences``), which the consent ledger records per number; what a reply
-    costs."""
+    (``user_preferences``), which the consent ledger records per number."""
 
     _inherit = "whatsapp.inbox.conversation"
 
@@ -14,10 +13,6 @@ class WhatsappInboxConversation(models.Model):
         help="The customer stopped marketing messages from this number (WhatsApp's "
              "settings): marketing templates are refused, utility and service messages "
              "still reach them.")
-    reply_billing = fields.Char(
-        compute="_compute_reply_billing",
-        help="Whether Meta bills the next reply: free text inside the 24-hour window is "
-             "free; templates are billed by category.")
 
     @api.depends("consent_ids.status", "consent_ids.scope")
     def _compute_marketing_opted_out(self):
@@ -25,15 +20,6 @@ class WhatsappInboxConversation(models.Model):
             latest = max(conversation.consent_ids.filtered(lambda e: e.scope == "marketing"),
                          key=lambda e: e._origin.id or 0, default=None)
             conversation.marketing_opted_out = bool(latest) and latest.status == "opt_out"
-
-    @api.depends("window_expires_at")
-    def _compute_reply_billing(self):
-        for conversation in self:
-            conversation.reply_billing = self.env._(
-                "Free-form replies are free until the 24-hour window closes; templates are "
-                "billed by category.") if conversation.window_open else self.env._(
-                "The 24-hour window is closed: only a template can be sent, and Meta bills it "
-                "(marketing, utility or authentication rate).")
 
     def _refuses_marketing(self):
         """Whether the customer's last word on marketing messages on this number (any

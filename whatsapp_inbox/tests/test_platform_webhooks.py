@@ -6,7 +6,8 @@ import json
 import time
 
 from odoo.exceptions import UserError
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
+from odoo.tools import convert_file
 
 from ..tools import webhook
 from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
@@ -330,3 +331,16 @@ class TestPricing(WhatsappInboxCase):
                           billed.cost), ("marketing", "PMP", True, 0.5))
         self.assertEqual((free.pricing_billable, free.cost), (False, 0.0))
         self.assertEqual(conversation.cost, 0.5)
+
+
+class TestPlatformDemo(TransactionCase):
+    """The demo shows Meta's agent and a customer known by their username."""
+
+    def test_demo_loads_with_meta_agent_and_username_customers(self):
+        for name in ("demo/whatsapp_inbox_demo.xml", "demo/whatsapp_inbox_platform_demo.xml"):
+            convert_file(self.env, "whatsapp_inbox", name, {}, mode="init", kind="demo")
+        standby = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_standby_demo")
+        self.assertEqual((standby.handled_by, standby.wa_message_ids.mapped("origin")),
+                         ("meta_agent", ["standby", "standby"]))
+        username = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_username_demo")
+        self.assertEqual((username.username_only, username.phone), (True, False))

@@ -2,6 +2,7 @@
 coexistence (echoes, history, contacts), Meta's agent (standby, handovers), marketing
 preferences, template lifecycle, unknown fields and types, pricing."""
 
+import ast
 import json
 import time
 
@@ -331,6 +332,11 @@ class TestPricing(WhatsappInboxCase):
                           billed.cost), ("marketing", "PMP", True, 0.5))
         self.assertEqual((free.pricing_billable, free.cost), (False, 0.0))
         self.assertEqual(conversation.cost, 0.5)
+        action = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_action_cost")
+        [group] = self.Conversation._read_group(
+            [*ast.literal_eval(action.domain), ("id", "=", conversation.id)],
+            ["connection_id"], ["cost:sum"])
+        self.assertEqual(group, (self.connection, 0.5), "the cost report adds it up")
 
 
 class TestPlatformDemo(TransactionCase):

@@ -48,19 +48,28 @@ class WhatsappInboxConversation(models.Model):
         return True
 
     @api.model
-    def _link_shared_numbers(self, shared):
+    def _link_shared_numbers(self, items):
         """Customers shared their number on our request: record it, link the contact with
         that number, and merge it with the contact already linked (Odoo's contact merge).
 
-        :param dict shared: ``{whatsapp.inbox.message: shared WhatsApp id}``
+        :param list items: ``[(connection, webhook.Message)]``, contacts messages whose
+            ``shared_wa_id`` is the number shared
+        :return: the conversations
         """
-        for message, wa_id in shared.items():
-            conversation = message.conversation_id
-            e164 = phone.wa_id_to_e164(wa_id)
+        if not items:
+            return self.browse()
+        messages = self.env["whatsapp.inbox.message"].search(
+            [("wamid", "in", [record.wamid for _connection, record in items])])
+        by_wamid = {message.wamid: message for message in messages}
+        conversations = self.browse()
+        for _connection, record in items:
+            conversation = by_wamid[record.wamid].conversation_id
+            conversations |= conversation
+            e164 = phone.wa_id_to_e164(record.shared_wa_id)
             conversation.write({"phone": e164})
-            company = conversation.company_id
             Partner = self.env["res.partner"]
-            matched = Partner._whatsapp_inbox_match([phone.match_key(wa_id)], company)
+            matched = Partner._whatsapp_inbox_match(
+                [phone.match_key(record.shared_wa_id)], conversation.company_id)
             partner = next(iter(matched.values()), Partner)
             current = conversation.partner_id
             if current and partner and partner != current:
@@ -72,6 +81,7 @@ class WhatsappInboxConversation(models.Model):
             conversation.message_post(
                 body=self.env._("The customer shared their number: %s", e164),
                 subtype_xmlid="mail.mt_note")
+        return conversations
 
     def _merge_contacts(self, partners, destination):
         """Merge duplicate contacts with Odoo's own merge (the wizard's ``_merge``): every

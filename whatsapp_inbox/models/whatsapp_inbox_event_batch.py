@@ -138,13 +138,14 @@ class WhatsappInboxEvent(models.Model):
         Message = self.env["whatsapp.inbox.message"]
         Conversation = self.env["whatsapp.inbox.conversation"]
         Template = self.env["whatsapp.inbox.template"]
-        shared = {record.wamid: record.shared_wa_id for _e, _c, record in inbound
-                  if record.shared_wa_id and not record.customer.isdigit()}
         messages = self._apply_items(inbound, problems, lambda items: Message._ingest_inbound(
             [(connection, record) for _event, connection, record in items], profiles))
-        if shared:
-            Conversation._link_shared_numbers(
-                {m: shared[m.wamid] for m in messages if m.wamid in shared})
+        # numbers shared on our request (new messages only: a redelivery changes nothing)
+        new_wamids = set(messages.mapped("wamid"))
+        shared = [item for item in inbound
+                  if item[2].shared_wa_id and item[2].wamid in new_wamids]
+        self._apply_items(shared, problems, lambda items: Conversation._link_shared_numbers(
+            [(connection, record) for _event, connection, record in items]))
         recorded = self._apply_items(elsewhere, problems, lambda items: Message._record_elsewhere(
             [(connection, record) for _event, connection, record in items], profiles))
         changed = self._apply_items(statuses, problems, lambda items: Message._apply_statuses(

@@ -43,6 +43,10 @@ class TestPlatformWireFormat(BaseCase):
             ("5511987650101", "out", "echo"), ("5511987650102", "in", "history"),
             ("5511987650102", "out", "history"), ("5511987650103", "in", "standby")])
         self.assertEqual(delivery.messages[2].status, "read")
+        plus = payloads.echo("+5511987650101")
+        [echo] = self.parse(payloads.field_change(
+            PNID, "smb_message_echoes", message_echoes=[plus])).messages
+        self.assertEqual(echo.customer, "5511987650101", "Meta's examples write +number")
 
     def test_pricing_preferences_syncs_handovers_and_template_updates(self):
         status = payloads.status("wamid.P", "sent", "5511987650104",

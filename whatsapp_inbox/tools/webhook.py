@@ -420,7 +420,8 @@ def _message(message, phone_number_id, where, origin="messages", echo=False, thr
     sender, sender_bsuid = _id(message, "from"), _id(message, "from_user_id")
     if echo:
         direction = "out"
-        customer_id, bsuid = _id(message, "to"), _id(message, "to_user_id")
+        # the number as the business typed it: Meta's examples show "+16505551234"
+        customer_id, bsuid = _id(message, "to").lstrip("+"), _id(message, "to_user_id")
     elif thread:
         from_me = context.get("from_me") is True or sender not in (thread, "") and \
             sender_bsuid != thread
@@ -710,7 +711,7 @@ def _read_history(delivery, chunk, phone_number_id, where):
             delivery.problems.append(Problem(at, "", f"expected an object, got {_kind_of(thread)}"))
             continue
         try:
-            customer = _id(thread, "id", required=True)
+            customer = _id(thread, "id", required=True).lstrip("+")
             messages = _list(thread, "messages")
         except _Invalid as error:
             delivery.problems.append(Problem(at, "", str(error)))

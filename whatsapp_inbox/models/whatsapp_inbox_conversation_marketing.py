@@ -70,6 +70,17 @@ class WhatsappInboxMessage(models.Model):
         selection_add=[("template_paused", "Template paused"),
                        ("marketing_limited", "Marketing limit")])
 
+    def _fail(self, code, reason):
+        super()._fail(code, reason)
+        if str(code) == "131050":
+            # Meta says the customer stopped marketing messages: the ledger records it
+            Consent = self.env["whatsapp.inbox.consent"]
+            for conversation in self.conversation_id.filtered(
+                    lambda c: not c.marketing_opted_out):
+                Consent._record(conversation, "opt_out", "meta", scope="marketing",
+                                note=reason or self.env._("Meta refused a marketing message "
+                                                          "(131050)"))
+
     def _send_one(self):
         if self.message_type == "template" and self.template_id.category == "MARKETING" \
                 and self.conversation_id._refuses_marketing():

@@ -220,6 +220,17 @@ class TestMarketingPreferences(WhatsappInboxSimulatorCase):
         composer.mode = "text"
         self.assertFalse(composer.billing_warning)
 
+    def test_meta_refusing_marketing_records_the_stop_in_the_ledger(self):
+        conversation = self.open_window("5511987650018")
+        message = conversation._send_template(self.marketing, {})
+        self.send_queue()
+        self.deliver(payloads.delivery(payloads.change(PNID, statuses=[payloads.status(
+            message.wamid, "failed", "5511987650018",
+            error=(131050, "User has stopped receipt of marketing messages"))])))
+        self.assertEqual((message.failure_type, conversation.marketing_opted_out),
+                         ("opted_out", True))
+        self.assertEqual(conversation.consent_ids.scope, "marketing")
+
     def test_queued_marketing_fails_when_customer_stopped_meanwhile(self):
         conversation = self.open_window("5511987650012")
         message = conversation._send_template(self.marketing, {})

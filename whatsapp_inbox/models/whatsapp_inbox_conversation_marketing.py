@@ -71,7 +71,7 @@ class WhatsappInboxMessage(models.Model):
                        ("marketing_limited", "Marketing limit")])
 
     def _fail(self, code, reason):
-        super()._fail(code, reason)
+        result = super()._fail(code, reason)
         if str(code) == "131050":
             # Meta says the customer stopped marketing messages: the ledger records it
             Consent = self.env["whatsapp.inbox.consent"]
@@ -80,6 +80,7 @@ class WhatsappInboxMessage(models.Model):
                 Consent._record(conversation, "opt_out", "meta", scope="marketing",
                                 note=reason or self.env._("Meta refused a marketing message "
                                                           "(131050)"))
+        return result
 
     def _send_one(self):
         if self.message_type == "template" and self.template_id.category == "MARKETING" \

@@ -16,17 +16,22 @@ class WhatsappInboxConversation(models.Model):
         compute="_compute_username_only",
         help="The customer's number is unknown: replies go to their business-scoped user id.")
 
-    @api.depends("wa_id", "channel")
+    @api.depends("wa_id", "channel", "phone")
     def _compute_username_only(self):
         for conversation in self:
             conversation.username_only = conversation.channel == "whatsapp" and bool(
-                conversation.wa_id) and not conversation.wa_id.isdigit()
+                conversation.wa_id) and not conversation.wa_id.isdigit() \
+                and not conversation.phone
 
     def _recipient(self):
-        """Whom the Graph API sends to: the number (``to``) when known, else the BSUID
-        (``recipient``); see ``WhatsAppCloudApi.send_message``."""
+        """Whom the Graph API sends to: the number (``to``) when known, the one the customer
+        shared included, else the BSUID (``recipient``); see
+        ``WhatsAppCloudApi.send_message``."""
         self.ensure_one()
-        return self.wa_id if self.wa_id and self.wa_id.isdigit() else (self.bsuid or self.wa_id)
+        if self.wa_id and self.wa_id.isdigit():
+            return self.wa_id
+        shared = "".join(c for c in self.phone or "" if c.isdigit())
+        return shared or self.bsuid or self.wa_id
 
     def _send_template(self, template, values, automated=False):
         if template.category == "AUTHENTICATION" and self.username_only:

@@ -323,6 +323,8 @@ class TestIdentityWithoutPhone(WhatsappInboxSimulatorCase):
             "phones": [{"phone": "+55 11 98765-0014", "wa_id": "5511987650014",
                         "type": "CELL"}]}]))
         self.assertEqual(conversation.phone, "+5511987650014")
+        self.assertFalse(conversation.username_only, "replies go to the number now")
+        self.assertEqual(conversation._recipient(), "5511987650014")
         self.assertEqual(conversation.partner_id, registered)
         self.assertFalse(provisional.exists(), "merged by Odoo's contact merge")
         self.assertEqual(registered.email, "ana@example.com")

@@ -1,7 +1,7 @@
 {
     "name": "WhatsApp Inbox",
     "summary": "Customer-service inbox for the WhatsApp Cloud API: queues, agents, departments",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Productivity/Discuss",
     "website": "https://github.com/whatsapp-inbox/whatsapp_inbox",
     "author": "whatsapp_inbox developers",
@@ -14,6 +14,7 @@
         "data/ir_cron_data.xml",
         "data/whatsapp_inbox_stop_keyword_data.xml",
         "data/whatsapp_inbox_lead_data.xml",
+        "data/whatsapp_inbox_price_data.xml",
         "views/whatsapp_inbox_connection_views.xml",
         "views/whatsapp_inbox_conversation_views.xml",
         "views/whatsapp_inbox_message_views.xml",
@@ -33,6 +34,7 @@
         "wizard/whatsapp_inbox_opt_in_views.xml",
         "wizard/whatsapp_inbox_erase_views.xml",
         "views/whatsapp_inbox_menus.xml",
+        "views/whatsapp_inbox_platform_views.xml",
         "views/whatsapp_inbox_workspace_views.xml",
     ],
     "assets": {
@@ -45,6 +47,7 @@
     },
     "demo": [
         "demo/whatsapp_inbox_demo.xml",
+        "demo/whatsapp_inbox_platform_demo.xml",
     ],
     "application": True,
 }

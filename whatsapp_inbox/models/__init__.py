@@ -31,3 +31,11 @@ from . import whatsapp_inbox_consent
 from . import whatsapp_inbox_conversation_privacy
 from . import whatsapp_inbox_erasure
 from . import mail_message
+from . import whatsapp_inbox_price
+from . import whatsapp_inbox_message_coexistence
+from . import whatsapp_inbox_message_pricing
+from . import whatsapp_inbox_conversation_coexistence
+from . import whatsapp_inbox_conversation_identity
+from . import whatsapp_inbox_conversation_marketing
+from . import whatsapp_inbox_template_lifecycle
+from . import whatsapp_inbox_event_unsupported

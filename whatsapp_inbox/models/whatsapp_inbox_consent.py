@@ -83,8 +83,14 @@ class WhatsappInboxConsent(models.Model):
                               required=True, readonly=True)
     source = fields.Selection(
         [("keyword", "Stop keyword"), ("agent", "Recorded by an agent"), ("api", "API"),
-         ("earlier", "Earlier opt-out"), ("legacy", "Before the ledger")],
+         ("earlier", "Earlier opt-out"), ("legacy", "Before the ledger"),
+         ("meta", "WhatsApp setting")],
         required=True, readonly=True)
+    scope = fields.Selection(
+        [("all", "All templates"), ("marketing", "Marketing templates")],
+        default="all", required=True, readonly=True,
+        help="Marketing: the customer stopped (or resumed) marketing messages in WhatsApp's "
+             "settings (user_preferences); utility and service messages still reach them.")
     message_id = fields.Many2one(
         "whatsapp.inbox.message", "Customer message", ondelete="set null", readonly=True,
         help="The customer's message that asked to stop.")
@@ -101,8 +107,9 @@ class WhatsappInboxConsent(models.Model):
         return tools.hmac(self.env(su=True), "whatsapp_inbox.customer", key) if key else False
 
     @api.model
-    def _record(self, conversations, status, source, note=False, messages=None):
-        """The ledger's only way in: record ``status`` for each of ``conversations``.
+    def _record(self, conversations, status, source, note=False, messages=None, scope="all"):
+        """The ledger's only way in: record ``status`` for each of ``conversations``
+        (``scope`` ``all`` templates, or ``marketing`` ones only).
 
         :param str source: ``keyword`` (``messages``, one per conversation, are the
             customer's requests), ``agent`` or ``api`` (the current user, and a
@@ -128,6 +135,7 @@ class WhatsappInboxConsent(models.Model):
             "customer_hash": self._customer_hash(conversation.wa_id),
             "status": status,
             "source": source,
+            "scope": scope,
             "message_id": message_of.get(conversation, self.env["whatsapp.inbox.message"]).id,
             "note": note or message_of.get(conversation, self.env["whatsapp.inbox.message"]).body,
             "user_id": self.env.user.id if source in ("agent", "api") else False,
@@ -139,6 +147,12 @@ class WhatsappInboxConsent(models.Model):
 
     def _chatter_body(self):
         self.ensure_one()
+        if self.scope == "marketing":
+            if self.status == "opt_out":
+                return self.env._("Stopped marketing messages (%(origin)s): %(why)s",
+                                  origin=self._source_label(), why=self.note)
+            return self.env._("Resumed marketing messages (%(origin)s): %(why)s",
+                              origin=self._source_label(), why=self.note)
         if self.status == "opt_out":
             return self.env._("Opted out of templates (%(origin)s): %(why)s",
                               origin=self._source_label(), why=self.note)
@@ -149,13 +163,15 @@ class WhatsappInboxConsent(models.Model):
         return dict(self._fields["source"]._description_selection(self.env))[self.source]
 
     @api.model
-    def _latest(self, connection, customer_hash):
-        """The customer's last entry on ``connection``, whatever conversation it was on."""
+    def _latest(self, connection, customer_hash, scope="all"):
+        """The customer's last entry of ``scope`` on ``connection``, whatever conversation
+        it was on."""
         if not customer_hash:
             return self.browse()
         # sudo: whatsapp.inbox.consent - checked on behalf of the inbox's own helpers
         return self.sudo().search([("connection_id", "=", connection.id),
-                                   ("customer_hash", "=", customer_hash)],
+                                   ("customer_hash", "=", customer_hash),
+                                   ("scope", "=", scope)],
                                   order="id desc", limit=1)
 
     @api.model

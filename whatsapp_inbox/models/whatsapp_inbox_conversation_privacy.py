@@ -17,11 +17,11 @@ class WhatsappInboxConversation(models.Model):
         "Anonymised on", readonly=True, copy=False,
         help="The customer's identity and messages were erased; the statistics stay.")
 
-    @api.depends("consent_ids.status")
+    @api.depends("consent_ids.status", "consent_ids.scope")
     def _compute_opted_out(self):
         for conversation in self:
-            latest = max(conversation.consent_ids, key=lambda e: e._origin.id or 0,
-                         default=None)
+            latest = max(conversation.consent_ids.filtered(lambda e: e.scope == "all"),
+                         key=lambda e: e._origin.id or 0, default=None)
             conversation.opted_out = bool(latest) and latest.status == "opt_out"
 
     @api.constrains("channel", "connection_id", "wa_id", "phone", "email")
@@ -47,6 +47,7 @@ class WhatsappInboxConversation(models.Model):
         entries = Consent.sudo().search([
             ("connection_id", "in", self.connection_id.ids),
             ("customer_hash", "in", [h for h in hashes.values() if h]),
+            ("scope", "=", "all"),
         ], order="id desc")
         latest = {}
         for entry in entries:

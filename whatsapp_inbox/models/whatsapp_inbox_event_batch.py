@@ -91,7 +91,8 @@ class WhatsappInboxEvent(models.Model):
         a savepoint, so that one bad item costs only itself.
         """
         problems = defaultdict(list)
-        inbound, statuses, updates, profiles = [], [], [], {}
+        inbound, elsewhere, statuses, updates, lifecycle, profiles = [], [], [], [], [], {}
+        preferences, syncs, handovers = [], [], []
         for event, delivery in deliveries.items():
             problems[event] += delivery.problems
             by_number = {c.phone_number_id: c for c in event.connection_ids}
@@ -101,8 +102,14 @@ class WhatsappInboxEvent(models.Model):
             for error in delivery.errors:
                 _logger.warning("WhatsApp: Meta reports an error on %s: [%s] %s",
                                 error.phone_number_id, error.code, error.reason)
-            for unverified in {item.phone_number_id for item in delivery.messages
-                               + delivery.statuses} - set(by_number):
+            if delivery.unsupported:
+                event.unsupported_fields = ", ".join(sorted({u.field for u in
+                                                             delivery.unsupported}))
+                _logger.info("WhatsApp event %s: fields not handled, kept in the journal: %s",
+                             event.id, event.unsupported_fields)
+            numbered = delivery.messages + delivery.statuses + delivery.preferences \
+                + delivery.contact_syncs + delivery.handovers
+            for unverified in {item.phone_number_id for item in numbered} - set(by_number):
                 _logger.warning("WhatsApp event %s: phone_number_id %r is not a verified "
                                 "connection of this delivery, its items skipped",
                                 event.id, unverified)
@@ -110,22 +117,54 @@ class WhatsappInboxEvent(models.Model):
                 if connection := by_number.get(profile.phone_number_id):
                     for customer in filter(None, (profile.wa_id, profile.bsuid)):
                         profiles[(connection.id, customer)] = profile
-            inbound += [(event, by_number[m.phone_number_id], m) for m in delivery.messages
-                        if m.phone_number_id in by_number]
-            statuses += [(event, by_number[s.phone_number_id], s) for s in delivery.statuses
-                         if s.phone_number_id in by_number]
-            updates += [(event, connection, update) for update in delivery.template_updates
-                        for connection in by_account[update.waba_id]]
+
+            def of_number(records, event=event, by_number=by_number):
+                return [(event, by_number[r.phone_number_id], r) for r in records
+                        if r.phone_number_id in by_number]
+
+            for item in of_number(delivery.messages):
+                # the customer writing to us; the rest happened elsewhere (echoes of the
+                # Business app, history, Meta's agent's conversations)
+                is_inbound = item[2].origin == "messages" and item[2].direction == "in"
+                (inbound if is_inbound else elsewhere).append(item)
+            statuses += of_number(delivery.statuses)
+            preferences += of_number(delivery.preferences)
+            syncs += of_number(delivery.contact_syncs)
+            handovers += of_number(delivery.handovers)
+            for update in delivery.template_updates:
+                for connection in by_account[update.waba_id]:
+                    (updates if update.kind == "status" else lifecycle).append(
+                        (event, connection, update))
         Message = self.env["whatsapp.inbox.message"]
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        Template = self.env["whatsapp.inbox.template"]
         messages = self._apply_items(inbound, problems, lambda items: Message._ingest_inbound(
+            [(connection, record) for _event, connection, record in items], profiles))
+        # numbers shared on our request (new messages only: a redelivery changes nothing)
+        new_wamids = set(messages.mapped("wamid"))
+        shared = [item for item in inbound
+                  if item[2].shared_wa_id and item[2].wamid in new_wamids]
+        self._apply_items(shared, problems, lambda items: Conversation._link_shared_numbers(
+            [(connection, record) for _event, connection, record in items]))
+        recorded = self._apply_items(elsewhere, problems, lambda items: Message._record_elsewhere(
             [(connection, record) for _event, connection, record in items], profiles))
         changed = self._apply_items(statuses, problems, lambda items: Message._apply_statuses(
             [(connection, record) for _event, connection, record in items]))
-        Template = self.env["whatsapp.inbox.template"]
         self._apply_items(updates, problems, lambda items: Template._apply_status_updates(
+            [(connection, record) for _event, connection, record in items]))
+        self._apply_items(lifecycle, problems, lambda items: Template._apply_lifecycle_updates(
+            [(connection, record) for _event, connection, record in items]))
+        self._apply_items(preferences, problems, lambda items: Conversation._apply_preferences(
+            [(connection, record) for _event, connection, record in items]))
+        self._apply_items(syncs, problems, lambda items: Conversation._apply_contact_syncs(
+            [(connection, record) for _event, connection, record in items]))
+        handed = self._apply_items(handovers, problems, lambda items: Conversation._apply_handovers(
             [(connection, record) for _event, connection, record in items]))
         messages.conversation_id._notify_inbound(messages)
         changed.conversation_id._notify_refresh(changed)
+        # history is the past: no live refresh for it
+        live = recorded.filtered(lambda m: m.origin != "history")
+        (live.conversation_id | handed)._notify_refresh(live)
         return problems
 
     def _apply_items(self, items, problems, apply):
@@ -153,7 +192,8 @@ class WhatsappInboxEvent(models.Model):
                     raise
                 event, _connection, record = item
                 problems[event].append(webhook.Problem(
-                    record.where, getattr(record, "wamid", ""), f"{type(error).__name__}: {error}"))
+                    getattr(record, "where", "") or getattr(record, "name", ""),
+                    getattr(record, "wamid", ""), f"{type(error).__name__}: {error}"))
         return results[0].union(*results[1:]) if results else apply([])
 
     def _record_outcome(self, problems, unreadable):

@@ -65,7 +65,7 @@ class WhatsappInboxMessage(models.Model):
         cloud = self.conversation_id.connection_id._api()
         try:
             message_type, content = self._prepare_api_content(cloud)
-            wamid = cloud.send_message(self.conversation_id.wa_id, message_type, content,
+            wamid = cloud.send_message(self.conversation_id._recipient(), message_type, content,
                                      reply_to=self.reply_to_wamid)
         except GraphApiError as error:
             reason = " — ".join(filter(None, [error.message, error.details]))

@@ -159,7 +159,7 @@ class WhatsappInboxConversation(models.Model):
     def _workspace_row_fields(self):
         return ["name", "phone", "wa_id", "username", "partner_id", "lead_status_id",
                 "connection_id", "last_message_preview", "last_message_at", "unread", "state",
-                "waiting_since", "user_id", "department_id", "channel"]
+                "waiting_since", "user_id", "department_id", "channel", "handled_by"]
 
     def _workspace_rows(self):
         """One line per conversation; related names come in one query per model."""
@@ -177,6 +177,7 @@ class WhatsappInboxConversation(models.Model):
             "waiting_since": conversation.waiting_since,
             "agent": _named(conversation.user_id),
             "department": conversation.department_id.name or "",
+            "meta_agent": conversation.handled_by == "meta_agent",
         } for conversation in self]
 
     @api.model
@@ -255,6 +256,8 @@ class WhatsappInboxConversation(models.Model):
             "window_expires_at": self.window_expires_at,
             "window_open": self.window_open,
             "opted_out": self.opted_out,
+            "handled_by": self.handled_by,
+            "username_only": self.username_only,
             "error": self.state == "error" and {
                 "type": self.error_type or "unknown",
                 "message": self.error_message,
@@ -359,7 +362,8 @@ class WhatsappInboxConversation(models.Model):
         partner = self.partner_id
         panel = {
             "profile_name": self.contact_name or "",
-            "number": self.phone or self.wa_id or "",
+            "number": self.phone or ("" if self.username_only else self.wa_id) or "",
+            "username": self.username or "",
             "lead_status_id": self.lead_status_id.id,
             "origin": self.origin_id.name or "",
             "tags": [{"id": tag.id, "name": tag.name, "color": tag.color}

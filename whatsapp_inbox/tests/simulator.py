@@ -55,7 +55,7 @@ ERRORS = {
              "have passed since the customer last replied to this number."),
 }
 MESSAGE_TYPES = ("text", "template", "image", "document", "audio", "video", "sticker",
-                 "reaction")
+                 "reaction", "interactive")
 TEMPLATE_STATUSES = ("APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED")
 _template_ids = itertools.count(1_000_000_000_000_001)
 
@@ -349,6 +349,14 @@ class CloudApiSimulator:
                 return media["mime_type"], media["data"]
             case "POST", [_, phone_number_id, "messages"]:
                 return self._send(self._authorize(headers, phone_number_id), _json(body))
+            case "POST", [_, phone_number_id, "thread_control"]:
+                account = self._authorize(headers, phone_number_id)
+                data = _json(body)
+                if data.get("action") not in ("take", "pass", "release") or not (
+                        data.get("to") or data.get("recipient")):
+                    raise ApiError(100, "action and to (or recipient) are required")
+                self._record(account, data, None)
+                return {"success": True}
             case "POST", [_, phone_number_id, "media"]:
                 self._authorize(headers, phone_number_id)
                 return self._upload(headers.get("Content-Type", ""), body)
@@ -384,7 +392,8 @@ class CloudApiSimulator:
                 raise ApiError(100, "message_id is required")
             self._record(account, body, None)
             return {"success": True}
-        kind, to = body.get("type"), body.get("to")
+        # "recipient": a business-scoped user id, for customers known by their username
+        kind, to = body.get("type"), body.get("to") or body.get("recipient")
         if not to or kind not in MESSAGE_TYPES or not isinstance(body.get(kind), dict):
             raise ApiError(100, "Parameters to, type and the object of the type are required.")
         failure = self._take_failure(to)

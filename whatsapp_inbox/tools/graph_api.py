@@ -22,13 +22,13 @@ MEDIA_TIMEOUT = 60
 # "unknown", its code and Meta's text kept on the message.
 FAILURE_TYPES = {
     "131047": "window_closed", "470": "window_closed",
-    "131026": "undeliverable", "131049": "undeliverable",
+    "131026": "undeliverable", "131049": "marketing_limited",
     "131050": "opted_out", "opted_out": "opted_out",
     "130429": "rate_limited", "131056": "rate_limited", "131048": "rate_limited",
     "80007": "rate_limited", "4": "rate_limited",
     "190": "token", "10": "token", "200": "token",
     "132000": "template", "132001": "template", "132005": "template", "132007": "template",
-    "132012": "template", "132015": "template", "132016": "template",
+    "132012": "template", "132015": "template_paused", "132016": "template_paused",
     "131052": "media", "131053": "media",
     "100": "invalid", "131008": "invalid", "131009": "invalid", "131051": "invalid",
     "1": "server", "2": "server", "131000": "server", "131016": "server",
@@ -49,6 +49,11 @@ FAILURE_MESSAGES = {
                  "must paste a new one."),
     "template": _lt("The template does not match what Meta approved: synchronise the "
                     "templates and check its variables."),
+    "template_paused": _lt("Meta paused or disabled the template for its low quality: send "
+                           "another template, or edit this one and submit it again."),
+    "marketing_limited": _lt("Meta did not deliver this marketing message, to keep the "
+                             "customer's marketing messages few (per-user limit): try again "
+                             "after 24 hours, or send a utility template."),
     "media": _lt("Meta could not process the attached file."),
     "invalid": _lt("Meta refused the message as invalid."),
     "server": _lt("Meta's service failed: the message will be resent automatically."),
@@ -130,11 +135,15 @@ class WhatsAppCloudApi:
         ``{"messaging_product": "whatsapp", "to": "5511...", "type": "text",
         "text": {"body": "Hi"}, "context": {"message_id": "wamid.X"}}``
         -> ``{"messages": [{"id": "wamid.Y"}], "contacts": [...]}``
+
+        A customer known only by their business-scoped user id (``BR.1...``, customers
+        hiding their number behind a username, 2026) gets ``"recipient": "BR.1..."``
+        instead of ``"to"``.
         """
         payload = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
-            "to": to,
+            "to" if to.isdigit() else "recipient": to,
             "type": message_type,
             message_type: content,
         }
@@ -145,6 +154,17 @@ class WhatsAppCloudApi:
             return result["messages"][0]["id"]
         except (KeyError, IndexError, TypeError) as error:
             raise GraphApiError("invalid_response", "Meta returned no message id") from error
+
+    def take_thread_control(self, recipient):
+        """Take a conversation from Meta's agent (Meta Business Agent's thread control).
+
+        ``POST /{phone_number_id}/thread_control`` ``{"messaging_product": "whatsapp",
+        "action": "take", "to": "5511..." | "recipient": "BR.1..."}`` -> ``{"success": true}``
+        """
+        self._request("POST", f"{self.phone_number_id}/thread_control", json={
+            "messaging_product": "whatsapp", "action": "take",
+            "to" if recipient.isdigit() else "recipient": recipient,
+        })
 
     def mark_read(self, wamid):
         """``POST /{phone_number_id}/messages`` ``{"status": "read", "message_id": wamid}``

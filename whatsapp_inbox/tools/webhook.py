@@ -1,8 +1,13 @@
 """Meta's webhook deliveries, parsed once into plain records.
 
 :func:`parse` reads a raw POST body (the bytes Meta signed) into a :class:`Delivery`: the
-customer messages, delivery statuses, sender profiles, template updates and per-change errors it
-holds, each carrying the ``phone_number_id`` (or WABA id) it is for. A body is refused as a whole
+customer messages, delivery statuses (with their pricing), sender profiles, template updates
+(status, quality, category) and per-change errors it holds, each carrying the
+``phone_number_id`` (or WABA id) it is for; also the messages written elsewhere
+(``smb_message_echoes``, ``history``, ``standby``: :class:`Message` with its ``origin`` and
+``direction``), marketing preferences (``user_preferences``), the Business app's contacts
+(``smb_app_state_sync``), handovers (``messaging_handovers``) and, for any other field, an
+:class:`Unsupported` record with the raw change. A body is refused as a whole
 (:class:`MalformedDelivery`) only when it is not a JSON object with an ``entry`` list. Inside,
 types are checked where each field is read: an item with a wrong field becomes a
 :class:`Problem` that names the item and the field, and the other items are kept.
@@ -99,6 +104,13 @@ class Message:
     media: Media | None
     order_items: int  # for orders: how many products
     where: str
+    # who wrote it: "in" the customer, "out" us (an echo of the Business app or Meta's agent)
+    direction: str = "in"
+    # the field it came on: messages, smb_message_echoes, history, standby
+    origin: str = "messages"
+    status: str = ""  # history and echoes: what Meta says became of it
+    shared_wa_id: str = ""  # a contacts message answering our request for the phone number
+    raw: str = ""  # unsupported types: the item as Meta sent it (JSON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +125,10 @@ class Status:
     error_code: str
     error_reason: str
     where: str
+    billable: bool | None = None  # ``pricing``: deprecated by Meta since v16, may be absent
+    pricing_category: str = ""  # marketing, utility, authentication, service, ...
+    pricing_model: str = ""  # PMP (per-message pricing, July 2025), CBP before
+    pricing_type: str = ""  # regular, free_customer_service, free_entry_point
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +144,10 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class TemplateUpdate:
-    """A ``message_template_status_update`` of a WABA."""
+    """A ``message_template_status_update`` (``kind`` status), ``message_template_quality_update``
+    (``quality``: ``previous``/``new`` GREEN, YELLOW, RED, UNKNOWN) or
+    ``template_category_update`` (``category``: done, or ``scheduled`` for ``new`` at
+    ``scheduled_at``) of a WABA."""
 
     waba_id: str
     event: str
@@ -136,6 +155,60 @@ class TemplateUpdate:
     name: str
     language: str
     reason: str
+    kind: str = "status"
+    previous: str = ""
+    new: str = ""
+    scheduled_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    """A ``user_preferences`` item: the customer stops (``stop``) or resumes (``resume``)
+    marketing messages on one number."""
+
+    phone_number_id: str
+    customer: str
+    bsuid: str
+    category: str
+    value: str
+    detail: str
+    timestamp: datetime
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSync:
+    """An ``smb_app_state_sync`` contact of the WhatsApp Business app's address book."""
+
+    phone_number_id: str
+    phone: str  # digits
+    full_name: str
+    first_name: str
+    action: str  # add (added or edited), remove
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """A ``messaging_handovers`` item: who now answers the customer, this app or Meta's agent."""
+
+    phone_number_id: str
+    customer: str
+    bsuid: str
+    to_us: bool  # control passed (or released) to this app
+    action: str
+    timestamp: datetime | None
+    raw: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """A change of a field this inbox does not handle: journaled, shown to administrators."""
+
+    waba_id: str
+    field: str
+    raw: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,11 +245,16 @@ class Delivery:
     errors: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     ignored_fields: list = field(default_factory=list)
+    preferences: list = field(default_factory=list)
+    contact_syncs: list = field(default_factory=list)
+    handovers: list = field(default_factory=list)
+    unsupported: list = field(default_factory=list)
 
     def customers(self):
-        """``(phone_number_id, customer)`` of every message and status."""
+        """``(phone_number_id, customer)`` of every message, status, preference and handover."""
         return {(m.phone_number_id, m.customer) for m in self.messages} | {
-            (s.phone_number_id, s.recipient) for s in self.statuses if s.recipient}
+            (s.phone_number_id, s.recipient) for s in self.statuses if s.recipient} | {
+            (i.phone_number_id, i.customer) for i in self.preferences + self.handovers}
 
 
 # ------------------------------------------------------------------------------- reading fields
@@ -330,14 +408,31 @@ def _contact_cards(cards):
     return "\n".join(lines)
 
 
-def _message(message, phone_number_id, where):
-    customer_id, bsuid = _id(message, "from"), _id(message, "from_user_id")
+def _message(message, phone_number_id, where, origin="messages", echo=False, thread=""):
+    """A message of ``value.messages`` (the customer's), ``value.message_echoes`` (ours, typed
+    in the Business app or by Meta's agent: sent ``to`` the customer) or of a ``history``
+    thread (``thread`` the customer; ours when ``history_context.from_me`` or not ``from``
+    the customer)."""
     kind = message.get("type")
     if not isinstance(kind, str):
         raise _Invalid(f"type: expected text, got {_kind_of(kind)}")
+    context = _object(message, "history_context")
+    sender, sender_bsuid = _id(message, "from"), _id(message, "from_user_id")
+    if echo:
+        direction = "out"
+        # the number as the business typed it: Meta's examples show "+16505551234"
+        customer_id, bsuid = _id(message, "to").lstrip("+"), _id(message, "to_user_id")
+    elif thread:
+        from_me = context.get("from_me") is True or sender not in (thread, "") and \
+            sender_bsuid != thread
+        direction = "out" if from_me else "in"
+        customer_id, bsuid = (thread, "") if thread.isdigit() else ("", thread)
+    else:
+        direction, customer_id, bsuid = "in", sender, sender_bsuid
     if not customer_id and not bsuid:
-        raise _Invalid("from: missing")
-    kind = kind if kind in _INBOUND_TYPES else "unsupported"  # a type we do not know yet
+        raise _Invalid("to: missing" if echo else "from: missing")
+    known = kind in _INBOUND_TYPES or (direction == "out" and kind == "template")
+    kind = kind if known else "unsupported"  # a type we do not know yet
     body, reply_to, media, order_items = _body(message, kind)
     return Message(
         phone_number_id=phone_number_id,
@@ -351,11 +446,36 @@ def _message(message, phone_number_id, where):
         media=media,
         order_items=order_items,
         where=where,
+        direction=direction,
+        origin="history" if thread else origin,
+        status=_text(context, "status", 32).lower(),
+        shared_wa_id=_shared_wa_id(message) if kind == "contacts" else "",
+        raw=json.dumps(message, ensure_ascii=False) if kind == "unsupported" else "",
     )
+
+
+def _shared_wa_id(message):
+    """The WhatsApp id the customer shared by tapping our request for their phone number
+    (a contacts message whose card has ``origin`` ``contact_request``)."""
+    for card in _list(message, "contacts"):
+        if isinstance(card, dict) and card.get("origin") == "contact_request":
+            for phone in _list(card, "phones"):
+                if isinstance(phone, dict) and (wa_id := _id(phone, "wa_id")):
+                    return wa_id
+    return ""
 
 
 def _status(status, phone_number_id, where):
     error_code, error_reason = _first_error(status)
+    pricing = _object(status, "pricing")
+    billable = pricing.get("billable")
+    if billable is not None and not isinstance(billable, bool):
+        raise _Invalid(f"pricing.billable: expected a boolean, got {_kind_of(billable)}")
+    try:
+        pricing_values = [_text(pricing, key, 64).lower() for key in ("category", "type")]
+        pricing_model = _text(pricing, "pricing_model", 16).upper()
+    except _Invalid as error:
+        raise _Invalid(f"pricing.{error}") from None
     return Status(
         phone_number_id=phone_number_id,
         wamid=_id(status, "id", required=True),
@@ -365,6 +485,10 @@ def _status(status, phone_number_id, where):
         error_code=error_code,
         error_reason=error_reason,
         where=where,
+        billable=billable,
+        pricing_category=pricing_values[0],
+        pricing_model=pricing_model,
+        pricing_type=pricing_values[1],
     )
 
 
@@ -374,11 +498,79 @@ def _profile(contact, phone_number_id):
                    _text(profile, "name", 255), _text(profile, "username", 255))
 
 
-def _template_update(value, waba_id):
-    return TemplateUpdate(waba_id, _text(value, "event", 32), _id(value, "message_template_id"),
-                          _text(value, "message_template_name", 512),
-                          _text(value, "message_template_language", 32),
-                          _text(value, "reason", 512))
+def _template_update(value, waba_id, field_name="message_template_status_update"):
+    common = (waba_id, _text(value, "event", 32), _id(value, "message_template_id"),
+              _text(value, "message_template_name", 512),
+              _text(value, "message_template_language", 32), _text(value, "reason", 512))
+    if field_name == "message_template_quality_update":
+        return TemplateUpdate(*common, kind="quality",
+                              previous=_text(value, "previous_quality_score", 32).upper(),
+                              new=_text(value, "new_quality_score", 32).upper())
+    if field_name == "template_category_update":
+        if value.get("correct_category") is not None:  # impending: new_category is current
+            return TemplateUpdate(
+                *common, kind="category", previous=_text(value, "new_category", 32).upper(),
+                new=_text(value, "correct_category", 32).upper(),
+                scheduled_at=_timestamp(value, "category_update_timestamp"))
+        return TemplateUpdate(*common, kind="category",
+                              previous=_text(value, "previous_category", 32).upper(),
+                              new=_text(value, "new_category", 32).upper())
+    return TemplateUpdate(*common)
+
+
+def _preference(item, phone_number_id, where):
+    customer_id, bsuid = _id(item, "wa_id"), _id(item, "user_id")
+    if not customer_id and not bsuid:
+        raise _Invalid("wa_id: missing")
+    return Preference(phone_number_id, customer_id or bsuid, bsuid,
+                      _text(item, "category", 64), _text(item, "value", 32).lower(),
+                      _text(item, "detail", 512), _timestamp(item, "timestamp"), where)
+
+
+def _contact_sync(item, phone_number_id, where):
+    contact = _object(item, "contact")
+    phone_text = _text(contact, "phone_number", 32)
+    digits = "".join(c for c in phone_text if c.isdigit())
+    if not digits:
+        raise _Invalid("contact.phone_number: missing")
+    return ContactSync(phone_number_id, digits, _text(contact, "full_name", 255),
+                       _text(contact, "first_name", 255), _text(item, "action", 16), where)
+
+
+# Handover actions (Meta's thread control) that give the conversation to this app
+_TO_US = {"pass_thread_control", "take_thread_control"}
+
+
+def _handover(item, phone_number_id, where, app_id=""):
+    """``messaging_handovers``: the Messenger shape (``sender``, ``recipient``, then one of
+    ``pass_thread_control``, ``take_thread_control``, ``release_thread_control`` with
+    ``new_owner_app_id``), the customer also given as ``wa_id`` / ``user_id``."""
+    sender = _object(item, "sender")
+    customer_id = _id(item, "wa_id") or _id(sender, "wa_id")
+    bsuid = _id(item, "user_id") or _id(sender, "user_id") or _id(sender, "id")
+    if customer_id == bsuid:
+        bsuid = ""
+    if not customer_id and not bsuid:
+        raise _Invalid("sender: missing")
+    action = next((key for key in ("pass_thread_control", "take_thread_control",
+                                   "release_thread_control", "request_thread_control")
+                   if isinstance(item.get(key), dict)), "")
+    control = _object(item, action) if action else {}
+    new_owner = _id(control, "new_owner_app_id")
+    owner_role = _text(control, "new_owner_role", 64).lower()
+    if owner_role:
+        to_us = owner_role not in ("ai_agent", "meta_business_agent")
+    elif new_owner and app_id:
+        to_us = new_owner == app_id
+    else:
+        # without an owner: a release hands it back to Meta's agent, a pass or take to us
+        to_us = action in _TO_US
+    timestamp = item.get("timestamp")
+    if isinstance(timestamp, int) and timestamp > 10**11:  # Messenger's are milliseconds
+        item = dict(item, timestamp=timestamp // 1000)
+    return Handover(phone_number_id, customer_id or bsuid, bsuid, to_us, action,
+                    _timestamp(item, "timestamp") if item.get("timestamp") else None,
+                    json.dumps(item, ensure_ascii=False), where)
 
 
 # -------------------------------------------------------------------------------- the delivery
@@ -427,6 +619,17 @@ def _read_entry(delivery, entry, where):
         _read_change(delivery, change, waba_id, f"{where}.changes[{index}]")
 
 
+# Fields whose value carries ``metadata.phone_number_id`` and lists of items, and the name
+# ``Message.origin`` gives their messages
+_NUMBER_FIELDS = {"messages": "messages", "standby": "standby", "smb_message_echoes": "echo",
+                  "history": "history", "smb_app_state_sync": "messages",
+                  "user_preferences": "messages", "messaging_handovers": "messages"}
+_TEMPLATE_FIELDS = ("message_template_status_update", "message_template_quality_update",
+                    "template_category_update")
+_LISTS = ("contacts", "messages", "message_echoes", "statuses", "errors", "user_preferences",
+          "state_sync", "history", "messaging_handovers")
+
+
 def _read_change(delivery, change, waba_id, where):
     try:
         if not isinstance(change, dict):
@@ -435,40 +638,85 @@ def _read_change(delivery, change, waba_id, where):
         value = change.get("value")
         if not isinstance(value, dict):
             raise _Invalid(f"value: expected an object, got {_kind_of(value)}")
-        if kind == "message_template_status_update":
-            delivery.template_updates.append(_template_update(value, waba_id))
+        if kind in _TEMPLATE_FIELDS:
+            delivery.template_updates.append(_template_update(value, waba_id, kind))
             return
-        if kind != "messages":
+        if kind not in _NUMBER_FIELDS:
+            # journaled with its delivery, and kept visible on it: never lost
             delivery.ignored_fields.append(kind)
+            delivery.unsupported.append(Unsupported(
+                waba_id, kind, json.dumps(change, ensure_ascii=False)))
             return
         metadata = _object(value, "metadata")
         try:
             phone_number_id = _id(metadata, "phone_number_id", required=True)
         except _Invalid as error:
             raise _Invalid(f"metadata.{error}") from None
-        lists = {key: _list(value, key) for key in ("contacts", "messages", "statuses", "errors")}
+        lists = {key: _list(value, key) for key in _LISTS}
+        if kind == "messaging_handovers" and not lists["messaging_handovers"]:
+            lists["messaging_handovers"] = [value]  # one handover per change
     except _Invalid as error:
         delivery.problems.append(Problem(where, "", str(error)))
         return
     delivery.phone_number_ids.add(phone_number_id)
+    origin = _NUMBER_FIELDS[kind]
     readers = {
         "contacts": lambda item, _where: delivery.profiles.append(
             _profile(item, phone_number_id)),
         "messages": lambda item, at: delivery.messages.append(
-            _message(item, phone_number_id, at)),
+            _message(item, phone_number_id, at, origin)),
+        "message_echoes": lambda item, at: delivery.messages.append(
+            _message(item, phone_number_id, at, origin, echo=True)),
         "statuses": lambda item, at: delivery.statuses.append(
             _status(item, phone_number_id, at)),
         "errors": lambda item, _where: delivery.errors.append(
             ChangeError(phone_number_id, *_first_error({"errors": [item]}))),
+        "user_preferences": lambda item, at: delivery.preferences.append(
+            _preference(item, phone_number_id, at)),
+        "state_sync": lambda item, at: delivery.contact_syncs.append(
+            _contact_sync(item, phone_number_id, at)) if item.get("type", "contact") ==
+            "contact" else None,
+        "history": lambda item, at: _read_history(delivery, item, phone_number_id, at),
+        "messaging_handovers": lambda item, at: delivery.handovers.append(
+            _handover(item, phone_number_id, at)),
     }
     for key, items in lists.items():
-        for index, item in enumerate(items):
-            at = f"{where}.value.{key}[{index}]"
-            try:
-                if not isinstance(item, dict):
-                    raise _Invalid(f"expected an object, got {_kind_of(item)}")
-                readers[key](item, at)
-            except _Invalid as error:
-                wamid = item.get("id") if isinstance(item, dict) else None
-                readable = isinstance(wamid, str) and _ID.fullmatch(wamid)
-                delivery.problems.append(Problem(at, wamid if readable else "", str(error)))
+        _read_items(delivery, items, readers[key], f"{where}.value.{key}")
+
+
+def _read_items(delivery, items, reader, where):
+    for index, item in enumerate(items):
+        at = f"{where}[{index}]"
+        try:
+            if not isinstance(item, dict):
+                raise _Invalid(f"expected an object, got {_kind_of(item)}")
+            reader(item, at)
+        except _Invalid as error:
+            wamid = item.get("id") if isinstance(item, dict) else None
+            readable = isinstance(wamid, str) and _ID.fullmatch(wamid)
+            delivery.problems.append(Problem(at, wamid if readable else "", str(error)))
+
+
+def _read_history(delivery, chunk, phone_number_id, where):
+    """One chunk of ``history``: ``{"metadata": {"phase", "chunk_order", "progress"},
+    "threads": [{"id": customer, "messages": [...]}]}``, or ``errors`` when the business
+    declined to share its history."""
+    for error in _list(chunk, "errors"):
+        if isinstance(error, dict):
+            delivery.errors.append(ChangeError(phone_number_id, *_first_error(
+                {"errors": [error]})))
+    for index, thread in enumerate(_list(chunk, "threads")):
+        at = f"{where}.threads[{index}]"
+        if not isinstance(thread, dict):
+            delivery.problems.append(Problem(at, "", f"expected an object, got {_kind_of(thread)}"))
+            continue
+        try:
+            customer = _id(thread, "id", required=True).lstrip("+")
+            messages = _list(thread, "messages")
+        except _Invalid as error:
+            delivery.problems.append(Problem(at, "", str(error)))
+            continue
+        _read_items(delivery, messages, lambda item, item_at, customer=customer:
+                    delivery.messages.append(_message(item, phone_number_id, item_at,
+                                                      "history", thread=customer)),
+                    f"{at}.messages")

@@ -5,3 +5,4 @@ from . import whatsapp_inbox_start
 from . import whatsapp_inbox_transfer
 from . import whatsapp_inbox_opt_in
 from . import whatsapp_inbox_erase
+from . import whatsapp_inbox_composer_billing

@@ -1,0 +1,73 @@
+from odoo import api, fields, models
+
+from .whatsapp_inbox_price import PRICING_CATEGORIES
+
+
+class WhatsappInboxMessage(models.Model):
+    """Meta's pricing of our messages (from their status webhooks) and their cost."""
+
+    _inherit = "whatsapp.inbox.message"
+
+    pricing_billable = fields.Boolean("Billable", readonly=True)
+    pricing_category = fields.Selection(PRICING_CATEGORIES, readonly=True)
+    pricing_model = fields.Char(readonly=True, help="PMP: per-message pricing (July 2025).")
+    pricing_type = fields.Selection(
+        [("regular", "Regular"), ("free_customer_service", "Free (customer service)"),
+         ("free_entry_point", "Free (entry point)")], readonly=True)
+    cost = fields.Monetary(readonly=True, currency_field="cost_currency_id",
+                           help="From the price table of its category and the customer's "
+                                "country, when Meta bills it.")
+    cost_currency_id = fields.Many2one("res.currency", readonly=True)
+
+    @api.model
+    def _apply_statuses(self, items):
+        """Statuses also bring Meta's ``pricing`` (per-message pricing since July 2025):
+        kept on the message with its cost from the price table."""
+        changed = super()._apply_statuses(items)
+        priced = [(connection, status) for connection, status in items
+                  if status.pricing_category or status.billable is not None]
+        if priced:
+            by_wamid = {m.wamid: m for m in self.search(
+                [("wamid", "in", [status.wamid for _c, status in priced])])}
+            for connection, status in priced:
+                message = by_wamid.get(status.wamid)
+                if message and message.connection_id == connection:
+                    message._record_pricing(status)
+        return changed
+
+    def _record_pricing(self, status):
+        """Keep ``status``'s pricing (a ``webhook.Status``) and the cost it makes."""
+        self.ensure_one()
+        categories = dict(PRICING_CATEGORIES)
+        category = status.pricing_category if status.pricing_category in categories else False
+        types = dict(self._fields["pricing_type"].selection)
+        pricing_type = status.pricing_type if status.pricing_type in types else False
+        # ``billable`` is deprecated since per-message pricing: the type says it
+        billable = status.billable if status.billable is not None \
+            else pricing_type == "regular"
+        price = self.env["whatsapp.inbox.price"]._price_of(self.conversation_id.wa_id, category)
+        cost = price.price if billable and price else 0.0
+        vals = {
+            "pricing_billable": billable,
+            "pricing_category": category,
+            "pricing_model": status.pricing_model or False,
+            "pricing_type": pricing_type,
+            "cost": cost,
+            "cost_currency_id": price.currency_id.id or False,
+        }
+        current = {fname: self[fname] for fname in vals}
+        current["cost_currency_id"] = self.cost_currency_id.id or False
+        if current == vals:
+            return  # every status repeats the pricing: written once
+        # the conversation adds the difference
+        self.conversation_id.cost += cost - self.cost
+        self.write(vals)
+
+
+class WhatsappInboxConversation(models.Model):
+    _inherit = "whatsapp.inbox.conversation"
+
+    cost = fields.Float(
+        readonly=True, copy=False, digits=(16, 4),
+        help="What Meta bills for this conversation's messages (price table), added up as "
+             "their pricing arrives.")

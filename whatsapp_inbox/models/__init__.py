@@ -11,6 +11,7 @@ from . import whatsapp_inbox_connection
 from . import whatsapp_inbox_department
 from . import whatsapp_inbox_tag
 from . import whatsapp_inbox_conversation
+from . import whatsapp_inbox_conversation_search
 from . import whatsapp_inbox_conversation_state
 from . import whatsapp_inbox_conversation_inbound
 from . import whatsapp_inbox_conversation_notify

@@ -18,7 +18,7 @@ class WhatsappInboxConversation(models.Model):
     _order = "last_message_at desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name", store=True, index="trigram")
     channel = fields.Selection(
         [("whatsapp", "WhatsApp"), ("sms", "SMS"), ("email", "Email"), ("voip", "VoIP")],
         default="whatsapp", required=True, index=True,
@@ -39,8 +39,8 @@ class WhatsappInboxConversation(models.Model):
     )
     bsuid = fields.Char("Business-Scoped User ID", index="btree_not_null")
     phone = fields.Char(help="The customer's number in international (E.164) format.")
-    contact_name = fields.Char(help="The name on the customer's WhatsApp profile.")
-    username = fields.Char(help="The customer's WhatsApp username, if any.")
+    contact_name = fields.Char(index="trigram", help="The name on the customer's WhatsApp profile.")
+    username = fields.Char(index="trigram", help="The customer's WhatsApp username, if any.")
     partner_id = fields.Many2one("res.partner", "Contact", index="btree_not_null", tracking=True,
                                  check_company=True)
     user_id = fields.Many2one(
@@ -97,7 +97,7 @@ class WhatsappInboxConversation(models.Model):
     unread = fields.Boolean(
         copy=False, index=True, help="The customer wrote something the agent has not seen."
     )
-    last_message_preview = fields.Char(copy=False)
+    last_message_preview = fields.Char(copy=False, index="trigram")
     wait_thresholds = fields.Json(compute="_compute_wait_thresholds")
     partner_vat = fields.Char(related="partner_id.vat", string="Tax ID")
     partner_email = fields.Char(related="partner_id.email", string="Contact email")

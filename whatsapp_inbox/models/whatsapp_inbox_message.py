@@ -28,7 +28,7 @@ class WhatsappInboxMessage(models.Model):
     company_id = fields.Many2one(related="conversation_id.company_id", store=True)
     direction = fields.Selection([("in", "Inbound"), ("out", "Outbound")], required=True)
     message_type = fields.Selection(MESSAGE_TYPES, "Type", required=True, default="text")
-    body = fields.Text()
+    body = fields.Text(index="trigram")
     wamid = fields.Char("WhatsApp Message ID", copy=False, readonly=True)
     reply_to_wamid = fields.Char("Replies To", index="btree_not_null")
     status = fields.Selection(

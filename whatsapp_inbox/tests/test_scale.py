@@ -1,0 +1,84 @@
+from lxml import etree
+
+from .common import WhatsappInboxCase, payloads
+
+
+class TestScale(WhatsappInboxCase):
+    """What keeps the inbox fast at 100,000 conversations (see bench/scale.py)."""
+
+    def test_phone_typed_in_any_format_finds_the_customer(self):
+        maria = self.make_conversation(wa_id="5511987654321", contact_name="Maria")
+        self.make_conversation(wa_id="5521912345678", contact_name="Joana")
+        for typed in ("98765-4321", "+55 (11) 98765-4321", "11 98765 4321", "Mar"):
+            self.assertEqual(self.Conversation.search([("customer_search", "ilike", typed)]),
+                             maria, typed)
+        self.assertNotIn(maria, self.Conversation.search(
+            [("customer_search", "not ilike", "98765-4321")]))
+
+    def test_old_whatsapp_id_is_found_by_the_number_with_its_ninth_digit(self):
+        # WhatsApp accounts older than Brazil's ninth digit chat without it
+        old = self.make_conversation(wa_id="551187654321")
+        self.assertEqual(old.phone, "+5511987654321")
+        for typed in ("+55 11 98765-4321", "1187654321"):
+            self.assertEqual(self.Conversation.search([("customer_search", "ilike", typed)]),
+                             old, typed)
+
+    def test_workspace_search_matches_a_formatted_number(self):
+        maria = self.make_conversation(wa_id="5511987654321", contact_name="Maria")
+        rows = self.Conversation.workspace_list("all", search="(11) 98765-4321")["rows"]
+        self.assertEqual([row["id"] for row in rows], maria.ids)
+
+    def test_form_lists_the_newest_messages_first(self):
+        """The form's Messages list asks for its first page in the list's default order,
+        as the web client does: a long conversation shows its latest messages."""
+        wa_id = "5511911112222"
+        self.receive(*[payloads.text(wa_id, f"message {n}", timestamp=1_700_000_000 + n)
+                       for n in range(45)])
+        conversation = self.conversation_of(wa_id)
+        arch = etree.fromstring(  # pylint: disable=c-extension-no-member
+            self.Conversation.get_views([(False, "form")])["views"]["form"]["arch"])
+        messages_list = arch.xpath("//field[@name='wa_message_ids']/list")[0]
+        page = conversation.web_read({"wa_message_ids": {
+            "fields": {"body": {}}, "limit": 40,
+            "order": messages_list.get("default_order")}})[0]["wa_message_ids"]
+        # the first 40 come with their fields, the others as ids (the next pages)
+        self.assertEqual(page[0]["body"], "message 44")
+        self.assertEqual(page[39]["body"], "message 5")
+
+    def test_search_indexes_exist(self):
+        self.env.cr.execute("""
+            SELECT indexname, indexdef FROM pg_indexes
+             WHERE tablename IN ('whatsapp_inbox_conversation', 'whatsapp_inbox_message')""")
+        indexes = dict(self.env.cr.fetchall())
+        for column in ("name", "contact_name", "username", "phone_digits",
+                       "last_message_preview"):
+            index = indexes.get(f"whatsapp_inbox_conversation__{column}_index", "")
+            self.assertIn("gin_trgm_ops", index, column)
+        self.assertIn("gin_trgm_ops", indexes.get("whatsapp_inbox_message__body_index", ""))
+        self.assertIn("(state, company_id)",
+                      indexes.get("whatsapp_inbox_conversation_state_company_id_index", ""))
+
+    def test_agent_handling_many_conversations_joins_nothing(self):
+        """Taking, answering, noting, finalizing: none of it makes the agent a member or
+        follower of anything per conversation, so their Discuss stays as on day one."""
+        partner = self.agent.partner_id
+        Member = self.env["discuss.channel.member"]
+        members_before = Member.search_count([("partner_id", "=", partner.id)])
+        customers = [f"55119{n:08d}" for n in range(20)]
+        self.receive(*[payloads.text(wa_id, "Oi") for wa_id in customers])
+        conversations = self.Conversation.search([("wa_id", "in", customers)]).with_user(self.agent)
+        self.assertEqual(len(conversations), 20)
+        for conversation in conversations:
+            conversation.action_take()
+            conversation.message_post(body="Bom dia!", message_type="comment",
+                                      subtype_xmlid="mail.mt_comment")
+            conversation.message_post(body="VIP", subtype_xmlid="mail.mt_note")
+            conversation.action_finalize()
+        self.assertEqual(set(conversations.mapped("state")), {"done"})
+        self.assertEqual(len(conversations.wa_message_ids.filtered(
+            lambda m: m.direction == "out")), 20)
+        self.assertFalse(self.env["mail.followers"].search_count([
+            ("partner_id", "=", partner.id), ("res_model", "=", self.Conversation._name)]))
+        self.assertEqual(Member.search_count([("partner_id", "=", partner.id)]), members_before)
+        self.assertEqual(len(self.env["discuss.channel"].with_user(self.agent)
+                             ._get_channels_as_member()), members_before)

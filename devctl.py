@@ -64,6 +64,11 @@ SIMULATOR_PORT = int(os.environ.get("WAI_SIM_PORT", 8079))
 DEMO_ACCOUNT = "100000000000001:demo-access-token:demo-app-secret:200000000000001"
 BENCH_DB = os.environ.get("WAI_BENCH_DB", "wai_bench")
 BENCH_PORT = int(os.environ.get("WAI_BENCH_PORT", 8070))
+# OCA's WhatsApp gateway, which bench/webhook_throughput.py compares with ours in the same
+# server: installed from PyPI into this throwaway folder (not the project), for the bench only.
+OCA_PACKAGES = ["odoo-addon-mail-gateway-whatsapp==18.0.*", "odoo-addon-mail-gateway==18.0.*"]
+OCA_TARGET = LOGS / "oca-addons"
+EXTRA_ADDONS = []  # folders the bench adds to the addons path
 
 # What Odoo's test log tells (odoo/tests/result.py, odoo/service/server.py).
 TEST_SUMMARY = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
@@ -325,7 +330,7 @@ def odoo(pg, db, *args):
 
 
 def addons_path():
-    return ",".join(map(str, [*odoo_addons_paths(odoo_src()), ADDONS_DIR]))
+    return ",".join(map(str, [*odoo_addons_paths(odoo_src()), ADDONS_DIR, *EXTRA_ADDONS]))
 
 
 def install_flag(pg, db):
@@ -630,8 +635,13 @@ def cmd_bench(args):
         say("no bench/*.py scripts to run")
         return 0
     pg = setup()
-    prepare(pg, BENCH_DB)
     LOGS.mkdir(exist_ok=True)
+    if not (OCA_TARGET / "odoo" / "addons" / "mail_gateway_whatsapp").is_dir():
+        say(f"installing OCA's mail_gateway_whatsapp from PyPI into {OCA_TARGET} (bench only)")
+        subprocess.run([PY, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+                        OCA_TARGET, *OCA_PACKAGES], check=True)
+    EXTRA_ADDONS.append(OCA_TARGET / "odoo" / "addons")
+    prepare(pg, BENCH_DB)
     url = f"http://127.0.0.1:{BENCH_PORT}"
     failed = []
     with serve(pg, BENCH_DB, BENCH_PORT, LOGS / "bench-server.log") as server:

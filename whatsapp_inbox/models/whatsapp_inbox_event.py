@@ -20,6 +20,10 @@ BATCH_BYTES = 1024 * 1024  # and about a thousand messages
 RUN_SECONDS = 20
 # Once drained, a run waits this long for the next delivery before it ends.
 LINGER_SECONDS = 5
+# A listening run starts at most one batch per this many seconds: under steady traffic the
+# deliveries that arrive meanwhile share one batch (its transaction, locks and bus
+# notification), while the first delivery after a quiet spell is applied at once.
+COALESCE_SECONDS = 0.05
 CHANNEL = "whatsapp_inbox_delivery"  # the journal notifies it
 
 
@@ -144,8 +148,10 @@ class WhatsappInboxEvent(models.Model):
     @api.model
     def _drain(self, auto_commit=False, linger=0):
         deadline = time.monotonic() + RUN_SECONDS
-        done = 0
+        done, started = 0, 0
         while time.monotonic() < deadline:
+            if linger and (pause := started + COALESCE_SECONDS - time.monotonic()) > 0:
+                time.sleep(pause)
             if auto_commit and self.env["whatsapp.inbox.message.status"]._adopt():
                 # commit: statuses held until their wamid was stored, applied on their own
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -154,6 +160,7 @@ class WhatsappInboxEvent(models.Model):
                 if linger and self._wait_for_delivery(min(linger, deadline - time.monotonic())):
                     continue
                 break
+            started = time.monotonic()
             size, batch = 0, self.browse()
             for event in events:
                 size += len(event.body)

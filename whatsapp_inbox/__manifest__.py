@@ -1,7 +1,7 @@
 {
     "name": "WhatsApp Inbox",
     "summary": "Customer-service inbox for the WhatsApp Cloud API: queues, agents, departments",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Productivity/Discuss",
     "website": "https://github.com/whatsapp-inbox/whatsapp_inbox",
     "author": "whatsapp_inbox developers",
@@ -23,6 +23,7 @@
         "views/whatsapp_inbox_template_views.xml",
         "views/whatsapp_inbox_consent_views.xml",
         "views/whatsapp_inbox_lead_views.xml",
+        "views/whatsapp_inbox_attendance_views.xml",
         "views/res_config_settings_views.xml",
         "views/whatsapp_inbox_erasure_views.xml",
         "wizard/whatsapp_inbox_composer_views.xml",
@@ -33,6 +34,7 @@
         "wizard/whatsapp_inbox_opt_in_views.xml",
         "wizard/whatsapp_inbox_erase_views.xml",
         "views/whatsapp_inbox_menus.xml",
+        "views/whatsapp_inbox_attendance_menus.xml",
         "views/whatsapp_inbox_workspace_views.xml",
     ],
     "assets": {

@@ -1,0 +1,120 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import new_test_user
+
+from .common import WhatsappInboxCase, payloads
+
+WA = "5511987654321"
+
+
+class TestAttendance(WhatsappInboxCase):
+    """Each arrow of a conversation opens, answers, transfers or closes its attendance."""
+
+    def attendances(self, conversation):
+        return conversation.attendance_ids.sorted("id")
+
+    def test_customer_message_opens_an_attendance_with_a_protocol(self):
+        with freeze_time("2026-12-01 12:00:00"):
+            self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA)
+        attendance = conversation.current_attendance_id
+        self.assertEqual(conversation.attendance_ids, attendance)
+        self.assertRegex(attendance.protocol, r"^2026120[12]-\d{6}$")
+        self.assertEqual((attendance.state, attendance.opened_by, attendance.channel),
+                         ("open", "customer", "whatsapp"))
+        self.assertEqual(attendance.connection_id, self.connection)
+        self.assertEqual(attendance.company_id, self.connection.company_id)
+        self.assertEqual(attendance.opened_at, datetime(2026, 12, 1, 12, 0))
+        # a second message of the same attendance opens nothing
+        self.receive(payloads.text(WA, "Alguém?"))
+        self.assertEqual(conversation.attendance_ids, attendance)
+        self.assertEqual(self.Conversation.search([("attendance_ids.protocol", "=",
+                                                    attendance.protocol)]), conversation)
+
+    def test_agent_reply_records_the_first_response_then_finalize_closes(self):
+        with freeze_time("2026-12-01 12:00:00"):
+            self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA).with_user(self.agent)
+        with freeze_time("2026-12-01 12:03:00"):
+            conversation._send_text("Olá! Protocolo {protocol}")
+        attendance = conversation.current_attendance_id
+        sent = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(sent.body, f"Olá! Protocolo {attendance.protocol}")
+        self.assertEqual(attendance.first_response_at, datetime(2026, 12, 1, 12, 3))
+        self.assertEqual(attendance.first_response_minutes, 3.0)
+        self.assertEqual(attendance.first_response_in_target, 100)
+        self.assertEqual(attendance.agent_ids, self.agent)
+        with freeze_time("2026-12-01 13:00:00"):
+            conversation.action_finalize()
+        self.assertEqual(attendance.state, "closed")
+        self.assertEqual(attendance.closed_at, datetime(2026, 12, 1, 13, 0))
+        self.assertEqual((attendance.closed_by_id, attendance.close_method),
+                         (self.agent, "agent"))
+        self.assertEqual(attendance.resolution_minutes, 60.0)
+        self.assertEqual((attendance.message_in_count, attendance.message_out_count), (1, 1))
+        self.assertEqual(attendance.user_id, self.agent)
+        # the customer comes back: a new attendance, with the next protocol
+        self.receive(payloads.text(WA, "Oi de novo"))
+        first, second = self.attendances(conversation)
+        self.assertEqual(first, attendance)
+        self.assertEqual(conversation.current_attendance_id, second)
+        self.assertGreater(second.protocol, first.protocol)
+
+    def test_started_by_hand_on_any_channel(self):
+        start = self.env["whatsapp.inbox.start"].with_user(self.agent).create({
+            "channel": "voip", "name": "Ana", "phone": "+55 11 98888-7777",
+            "body": "Called her"})
+        self.env.company.country_id = self.env.ref("base.br")
+        start.action_start()
+        conversation = self.Conversation.search([("phone", "=", "+5511988887777")])
+        attendance = conversation.current_attendance_id
+        self.assertEqual((attendance.opened_by, attendance.channel, attendance.state),
+                         ("agent", "voip", "open"))
+        self.assertEqual(attendance.agent_ids, self.agent)
+        self.assertEqual(attendance.first_response_minutes, 0.0)
+
+    def test_automation_and_auto_finalize_close_it_saying_how(self):
+        self.receive(payloads.text(WA, "Oi"))
+        self.receive(payloads.text("5511911112222", "Oi"))
+        by_rule = self.conversation_of(WA)
+        idle = self.conversation_of("5511911112222")
+        by_rule.action_finalize()  # as the superuser: an automation
+        self.assertEqual(by_rule.current_attendance_id.close_method, "automation")
+        idle.action_start_bot()
+        self.env["ir.config_parameter"].sudo().set_param("whatsapp_inbox.auto_finalize_hours", 2)
+        with freeze_time(datetime.now().replace(microsecond=0) + __import__(
+                "datetime").timedelta(hours=3)):
+            self.Conversation._cron_auto_finalize()
+        attendance = idle.current_attendance_id
+        self.assertEqual((attendance.state, attendance.close_method),
+                         ("closed", "auto_finalize"))
+        self.assertGreaterEqual(attendance.bot_minutes, 179.0)
+
+    def test_transfer_is_on_the_trail_and_reopen_continues(self):
+        self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA).with_user(self.agent)
+        conversation._send_text("Olá")
+        other = new_test_user(self.env, login="wa_agent_2", name="Agent Two",
+                              groups="whatsapp_inbox.group_agent")
+        self.env["whatsapp.inbox.transfer"].with_user(self.agent).create({
+            "conversation_ids": conversation.ids, "user_id": other.id,
+            "note": "Billing question"}).action_transfer()
+        attendance = conversation.current_attendance_id
+        self.assertEqual(attendance.transfer_count, 1)
+        self.assertEqual((attendance.transfer_ids.from_user_id, attendance.transfer_ids.to_user_id,
+                          attendance.transfer_ids.note), (self.agent, other, "Billing question"))
+        conversation.action_finalize()
+        conversation.action_reopen()
+        self.assertEqual(conversation.attendance_ids, attendance)
+        self.assertEqual((attendance.state, attendance.closed_at), ("open", False))
+
+    def test_agent_reads_supervisor_sees_all(self):
+        self.receive(payloads.text(WA, "Oi"))
+        attendance = self.conversation_of(WA).current_attendance_id
+        self.assertEqual(attendance.with_user(self.agent).protocol, attendance.protocol)
+        company_b = self.env["res.company"].create({"name": "Filial B"})
+        outsider = new_test_user(self.env, login="wa_agent_b", groups="whatsapp_inbox.group_agent",
+                                 company_id=company_b.id, company_ids=[company_b.id])
+        self.assertFalse(self.env["whatsapp.inbox.attendance"].with_user(outsider).search([]))

@@ -94,6 +94,27 @@ class WhatsappInboxConversation(models.Model):
             body = body.replace(PROTOCOL_PLACEHOLDER, self.attendance_protocol or "")
         return super()._send_text(body, reply_to=reply_to, automated=automated)
 
+    # ------------------------------------------------------------
+    # The Inbox workspace: protocol in the thread header, attendances in the client panel
+    # ------------------------------------------------------------
+
+    def _workspace_header(self):
+        header = super()._workspace_header()
+        header["protocol"] = self.attendance_protocol or ""
+        return header
+
+    def _workspace_panel(self):
+        panel = super()._workspace_panel()
+        panel["attendances"] = [{
+            "id": attendance.id,
+            "protocol": attendance.protocol,
+            "state": attendance.state,
+            "opened_at": attendance.opened_at,
+            "agent": attendance.user_id.name or "",
+            "csat_score": attendance.csat_score,
+        } for attendance in self.attendance_ids[:10]]
+        return panel
+
     def action_view_attendances(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -1,8 +1,12 @@
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
+from odoo.api import Environment, Transaction
 from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
 from .common import WhatsappInboxCase, payloads
 
@@ -84,8 +88,7 @@ class TestAttendance(WhatsappInboxCase):
         self.assertEqual(by_rule.current_attendance_id.close_method, "automation")
         idle.action_start_bot()
         self.env["ir.config_parameter"].sudo().set_param("whatsapp_inbox.auto_finalize_hours", 2)
-        with freeze_time(datetime.now().replace(microsecond=0) + __import__(
-                "datetime").timedelta(hours=3)):
+        with freeze_time(datetime.now() + timedelta(hours=3)):
             self.Conversation._cron_auto_finalize()
         attendance = idle.current_attendance_id
         self.assertEqual((attendance.state, attendance.close_method),
@@ -118,3 +121,93 @@ class TestAttendance(WhatsappInboxCase):
         outsider = new_test_user(self.env, login="wa_agent_b", groups="whatsapp_inbox.group_agent",
                                  company_id=company_b.id, company_ids=[company_b.id])
         self.assertFalse(self.env["whatsapp.inbox.attendance"].with_user(outsider).search([]))
+
+
+class TestAttendanceTimes(WhatsappInboxCase):
+    """Durations, plain and within the connection's business hours."""
+
+    def setUp(self):
+        super().setUp()
+        # Mon-Fri 8-12 and 13-17, in UTC so that the arithmetic below is plain
+        self.calendar = self.env["resource.calendar"].create({"name": "Office", "tz": "UTC"})
+
+    def answer_and_finalize(self, opened, answered, closed):
+        with freeze_time(opened):
+            self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA).with_user(self.agent)
+        with freeze_time(answered):
+            conversation._send_text("Olá")
+        with freeze_time(closed):
+            conversation.action_finalize()
+        return conversation.current_attendance_id
+
+    def test_without_business_hours_times_are_plain(self):
+        attendance = self.answer_and_finalize("2026-12-04 16:00:00", "2026-12-05 10:00:00",
+                                              "2026-12-07 09:00:00")
+        self.assertEqual(attendance.first_response_minutes, 18 * 60)
+        self.assertEqual(attendance.first_response_business_minutes, 18 * 60)
+        self.assertEqual(attendance.resolution_minutes, 65 * 60)
+        self.assertEqual(attendance.first_response_in_target, 0)
+
+    def test_business_hours_count_only_open_time(self):
+        self.connection.resource_calendar_id = self.calendar
+        # Friday 16:00, answered Saturday 10:00, closed Monday 09:00
+        attendance = self.answer_and_finalize("2026-12-04 16:00:00", "2026-12-05 10:00:00",
+                                              "2026-12-07 09:00:00")
+        self.assertEqual(attendance.first_response_minutes, 18 * 60)
+        # Friday 16-17 only; then Monday 8-9
+        self.assertEqual(attendance.first_response_business_minutes, 60)
+        self.assertEqual(attendance.resolution_business_minutes, 120)
+
+
+class TestProtocolConcurrency(WhatsappInboxCase):
+    """Protocol numbers stay unique when attendances open at the same time."""
+
+    def test_concurrent_openings_get_distinct_numbers(self):
+        registry = self.registry
+        # a company of its own, committed with its sequence as in a real database (made
+        # when its first connection is created), so that other cursors see them
+        with registry.cursor() as cr:
+            env = Environment(cr, self.env.uid, {})
+            company = env["res.company"].create({"name": "Protocol race"})
+            sequence = env["whatsapp.inbox.attendance"]._protocol_sequence(company)
+            company_id, sequence_id = company.id, sequence.id
+            cr.commit()  # pylint: disable=invalid-commit
+
+        def cleanup():
+            with registry.cursor() as cr:
+                env = Environment(cr, self.env.uid, {})
+                env["ir.sequence"].browse(sequence_id).unlink()
+                env["res.company"].browse(company_id).unlink()
+        self.addCleanup(cleanup)
+
+        barrier = threading.Barrier(2)
+        numbers = [[], []]
+
+        def open_many(index):
+            with registry.cursor() as cr:
+                # the registry is locked by the test run: give the cursor its transaction
+                cr.transaction = Transaction(registry)
+                env = Environment(cr, self.env.uid, {})
+                company = env["res.company"].browse(company_id)
+                barrier.wait()
+                for _i in range(25):
+                    numbers[index].append(env["whatsapp.inbox.attendance"]._next_protocol(
+                        company))
+                cr.rollback()
+
+        threads = [threading.Thread(target=open_many, args=(i,)) for i in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        everything = numbers[0] + numbers[1]
+        self.assertEqual(len(everything), 50)
+        self.assertEqual(len(set(everything)), 50, "two openings got the same protocol")
+
+    def test_protocol_is_unique_per_company(self):
+        self.receive(payloads.text(WA, "Oi"))
+        attendance = self.conversation_of(WA).current_attendance_id
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), \
+                self.env.cr.savepoint():
+            attendance.copy({"protocol": attendance.protocol})

@@ -5,6 +5,8 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.api import Environment, Transaction
+from odoo.modules.migration import load_script
+from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
@@ -211,3 +213,39 @@ class TestProtocolConcurrency(WhatsappInboxCase):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), \
                 self.env.cr.savepoint():
             attendance.copy({"protocol": attendance.protocol})
+
+
+class TestUpgradeTo120(WhatsappInboxCase):
+    """Conversations being attended when 18.0.1.2.0 is installed get their attendance."""
+
+    def test_conversations_being_attended_get_their_current_attendance(self):
+        with freeze_time("2026-11-30 10:00:00"):
+            self.receive(payloads.text(WA, "Oi"))
+        waiting = self.conversation_of(WA)
+        with freeze_time("2026-11-30 10:07:00"):
+            waiting.with_user(self.agent)._send_text("Olá")
+        self.receive(payloads.text("5511911112222", "Oi"))
+        finalized = self.conversation_of("5511911112222")
+        finalized.action_finalize()
+        untouched = self.make_conversation("new")
+        # what 18.0.1.1.0 left: conversations without attendances
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE whatsapp_inbox_conversation SET current_attendance_id = NULL")
+        self.env.cr.execute("DELETE FROM whatsapp_inbox_attendance")
+        self.env.invalidate_all()
+        path = (f"{get_module_path('whatsapp_inbox')}/migrations/18.0.1.2.0/"
+                "post-attendance-backfill.py")
+        load_script(path, "post-attendance-backfill").migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        attendance = waiting.current_attendance_id
+        self.assertEqual(waiting.attendance_ids, attendance)
+        self.assertEqual(attendance.protocol[:9], "20261130-")
+        self.assertEqual((attendance.state, attendance.opened_by, attendance.connection_id),
+                         ("open", "customer", self.connection))
+        self.assertEqual(attendance.opened_at, datetime(2026, 11, 30, 10, 0))
+        self.assertEqual(attendance.first_response_minutes, 7.0)
+        self.assertFalse(finalized.attendance_ids | untouched.attendance_ids)
+        # the next attendance follows in the same sequence
+        self.receive(payloads.text("5511911113333", "Oi"))
+        newer = self.conversation_of("5511911113333").current_attendance_id
+        self.assertGreater(int(newer.protocol[-6:]), int(attendance.protocol[-6:]))

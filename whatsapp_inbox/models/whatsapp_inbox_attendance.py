@@ -19,6 +19,7 @@ class WhatsappInboxAttendance(models.Model):
     _order = "opened_at desc, id desc"
     _rec_name = "protocol"
     _check_company_auto = True
+    _default_protocol_prefix = DEFAULT_PROTOCOL_PREFIX
 
     conversation_id = fields.Many2one("whatsapp.inbox.conversation", required=True,
                                       index=True, ondelete="cascade", check_company=True)

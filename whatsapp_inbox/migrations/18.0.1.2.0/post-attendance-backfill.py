@@ -12,8 +12,6 @@ import logging
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
-from odoo.addons.whatsapp_inbox.models.whatsapp_inbox_attendance import DEFAULT_PROTOCOL_PREFIX
-
 _logger = logging.getLogger(__name__)
 
 
@@ -30,7 +28,7 @@ def migrate(cr, version):
     for (company_id,) in cr.fetchall():
         sequence = Attendance._protocol_sequence(env["res.company"].browse(company_id))
         pg_sequence = f"ir_sequence_{sequence.id:03d}"
-        if sequence.prefix == DEFAULT_PROTOCOL_PREFIX:
+        if sequence.prefix == Attendance._default_protocol_prefix:
             prefix = SQL("to_char(conversation.opened_at, 'YYYYMMDD') || '-'")
         else:
             prefix = SQL("%s", sequence._get_prefix_suffix()[0])

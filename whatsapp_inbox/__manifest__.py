@@ -24,6 +24,7 @@
         "views/whatsapp_inbox_template_views.xml",
         "views/whatsapp_inbox_consent_views.xml",
         "views/whatsapp_inbox_lead_views.xml",
+        "views/whatsapp_inbox_attendance_views.xml",
         "views/res_config_settings_views.xml",
         "views/whatsapp_inbox_erasure_views.xml",
         "wizard/whatsapp_inbox_composer_views.xml",
@@ -35,6 +36,7 @@
         "wizard/whatsapp_inbox_erase_views.xml",
         "views/whatsapp_inbox_menus.xml",
         "views/whatsapp_inbox_platform_views.xml",
+        "views/whatsapp_inbox_attendance_menus.xml",
         "views/whatsapp_inbox_workspace_views.xml",
     ],
     "assets": {

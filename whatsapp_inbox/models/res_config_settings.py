@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .whatsapp_inbox_attendance import DEFAULT_PROTOCOL_PREFIX, PROTOCOL_CODE
 from .whatsapp_inbox_erasure import MODES
 
 
@@ -28,3 +29,25 @@ class ResConfigSettings(models.TransientModel):
     whatsapp_inbox_retention_mode = fields.Selection(
         MODES, "Retention", default="anonymize",
         config_parameter="whatsapp_inbox.retention_mode")
+    whatsapp_inbox_protocol_prefix = fields.Char(
+        "Protocol prefix", default=DEFAULT_PROTOCOL_PREFIX,
+        config_parameter="whatsapp_inbox.protocol_prefix",
+        help="Before the number of each attendance; %(year)s, %(month)s, %(day)s are the "
+             "opening date: 20261201-000123.")
+    whatsapp_inbox_protocol_padding = fields.Integer(
+        "Protocol digits", default=6, config_parameter="whatsapp_inbox.protocol_padding")
+    whatsapp_inbox_first_response_target_minutes = fields.Integer(
+        "First response target (minutes)", default=5,
+        config_parameter="whatsapp_inbox.first_response_target_minutes")
+    whatsapp_inbox_resolution_target_hours = fields.Integer(
+        "Resolution target (hours)", default=24,
+        config_parameter="whatsapp_inbox.resolution_target_hours")
+
+    def set_values(self):
+        result = super().set_values()
+        # sudo: ir.sequence - the protocol sequences follow the format set here
+        self.env["ir.sequence"].sudo().search([("code", "=", PROTOCOL_CODE)]).write({
+            "prefix": self.whatsapp_inbox_protocol_prefix or DEFAULT_PROTOCOL_PREFIX,
+            "padding": self.whatsapp_inbox_protocol_padding or 6,
+        })
+        return result

@@ -154,4 +154,4 @@ class WhatsappInboxConversation(models.Model):
         for conversation in idle:
             conversation._message_log(body=self.env._(
                 "Finalized automatically after %s hours without messages.", hours))
-        idle.action_finalize()
+        idle._finalize("auto_finalize")

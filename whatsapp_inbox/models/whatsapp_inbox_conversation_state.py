@@ -116,7 +116,15 @@ class WhatsappInboxConversation(models.Model):
 
     def action_finalize(self):
         """Close the conversations (the ✅ button, or an automation)."""
-        self._transition("finalize")
+        return self._finalize()
+
+    def _finalize(self, how=None):
+        """Close the conversations; ``how`` (``agent``, ``automation``, ``auto_finalize``)
+        defaults to what the current user is: a person or an automation."""
+        if not how:
+            user = self.env.user
+            how = "agent" if user._is_internal() and not user._is_superuser() else "automation"
+        self._transition("finalize", close_method=how)
         for conversation in self:
             conversation._message_log(
                 body=self.env._("Conversation finalized by %s.", self.env.user.name))

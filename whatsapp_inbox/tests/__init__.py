@@ -27,3 +27,4 @@ from . import test_workspace_tours
 from . import test_platform_webhooks
 from . import test_platform_tours
 from . import test_scale
+from . import test_attendance

@@ -24,3 +24,4 @@ from . import test_tours
 from . import test_demo
 from . import test_workspace
 from . import test_workspace_tours
+from . import test_rich_messages

@@ -99,6 +99,8 @@ class Message:
     media: Media | None
     order_items: int  # for orders: how many products
     where: str
+    # the button or list row chosen (its id), or a template quick reply's payload
+    choice_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +353,21 @@ def _message(message, phone_number_id, where):
         media=media,
         order_items=order_items,
         where=where,
+        choice_id=_choice_id(message, kind),
     )
+
+
+def _choice_id(message, kind):
+    """The id of the reply button or list row the customer tapped (``interactive``
+    ``button_reply`` / ``list_reply``), or the payload of a template's quick reply."""
+    if kind == "button":
+        return _text(_object(message, "button"), "payload", 256)
+    if kind == "interactive":
+        content = _object(message, "interactive")
+        reply_type = _text(content, "type")
+        if reply_type in ("button_reply", "list_reply"):
+            return _text(_object(content, reply_type), "id", 256)
+    return ""
 
 
 def _status(status, phone_number_id, where):

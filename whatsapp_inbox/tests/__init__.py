@@ -25,3 +25,4 @@ from . import test_demo
 from . import test_workspace
 from . import test_workspace_tours
 from . import test_rich_messages
+from . import test_rich_tours

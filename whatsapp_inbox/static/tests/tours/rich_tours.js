@@ -1,0 +1,81 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { inputFiles } from "@web/../tests/utils";
+
+// Tours of rich messages in the Inbox workspace (tests/test_rich_tours.py).
+
+const tours = registry.category("web_tour.tours");
+const PNG =
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVQIW2P4v5ThPwAG7wKklwQ/bwAAAABJRU5ErkJggg==";
+const openRow = (name) => [
+    { trigger: `.o_wai_row:contains(${name})`, run: "click" },
+    { trigger: `.o_wai_header:contains(${name})` },
+];
+
+tours.add("whatsapp_inbox_rich_template_tour", {
+    steps: () => [
+        { trigger: ".o_wai_tab[data-tab=new]", run: "click" },
+        ...openRow("Offer Lead"),
+        {
+            trigger: ".o_wai_template_select",
+            run() {
+                const option = [...this.anchor.options].find((o) =>
+                    o.textContent.includes("oferta_imagem")
+                );
+                this.anchor.value = option.value;
+                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
+            content: "the body variable is prefilled from the contact",
+            trigger: ".o_wai_template_var input[name=var_1]:value(Offer Lead)",
+        },
+        {
+            content: "an image header: the picker asks for the image",
+            trigger: ".o_wai_template_header_file:contains(Header image)",
+            async run() {
+                const blob = await (await fetch(PNG)).blob();
+                await inputFiles(".o_wai_template_header_file input[name=header_file]", [
+                    new File([blob], "oferta.png", { type: "image/png" }),
+                ]);
+            },
+        },
+        { trigger: ".o_wai_header_file_name:contains(oferta.png)" },
+        { trigger: ".o_wai_template_var input[name=var_button_0]", run: "edit 42" },
+        { trigger: ".o_wai_template_var input[name=var_button_1]", run: "edit NATAL10" },
+        {
+            content: "the preview shows the link with its suffix and the code",
+            trigger: ".o_wai_template_preview:contains(https://loja.example.com/oferta/42)",
+        },
+        { trigger: ".o_wai_template_preview:contains(NATAL10)" },
+        { trigger: ".o_wai_template_preview .o_wai_template_media:contains(oferta.png)" },
+        { trigger: "button[name=send_template]:enabled", run: "click" },
+        { trigger: ".o_wai_out:contains(oferta/42) .o_wai_template_label" },
+    ],
+});
+
+tours.add("whatsapp_inbox_rich_buttons_tour", {
+    steps: () => [
+        ...openRow("Buttons Customer"),
+        { trigger: ".o_wai_toggle_buttons", run: "click" },
+        { trigger: ".o_wai_input", run: "edit Podemos ligar agora?" },
+        { trigger: ".o_wai_button_title[name=button_1]", run: "edit Sim" },
+        { trigger: ".o_wai_button_title[name=button_2]", run: "edit Mais tarde" },
+        { content: "send", trigger: ".o_wai_send", run: "click" },
+        { trigger: ".o_wai_out:contains(Podemos ligar agora?):contains([Mais tarde])" },
+        { content: "the button editor closed", trigger: ".o_wai_composer:not(:has(.o_wai_buttons_editor))" },
+    ],
+});
+
+tours.add("whatsapp_inbox_rich_reaction_tour", {
+    steps: () => [
+        ...openRow("Reaction Customer"),
+        { trigger: ".o_wai_in:contains(Chegou!) .o_wai_react", run: "click" },
+        { trigger: ".o-EmojiPicker-search input", run: "edit thumbs up" },
+        { trigger: ".o-EmojiPicker .o-Emoji[data-codepoints='👍']", run: "click" },
+        { trigger: ".o_wai_in:contains(Chegou!) .o_wai_reaction_ours:contains(👍)" },
+        { content: "click our reaction: removed", trigger: ".o_wai_reaction_ours", run: "click" },
+        { trigger: ".o_wai_in:contains(Chegou!):not(:has(.o_wai_reaction_ours))" },
+    ],
+});

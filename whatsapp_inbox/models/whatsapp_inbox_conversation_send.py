@@ -123,9 +123,10 @@ class WhatsappInboxConversation(models.Model):
         template._check_values(values, bool(attachment or template.header_attachment_id
                                             or values.get("header_link")))
         params = json.dumps({str(k): v for k, v in values.items()})
-        body = "\n".join(filter(None, [template._render_header(values), template._render(values)]
-                                + [button._render_url(values) for button in template.button_ids
-                                   if button._needs_value() and button.button_type == "URL"]))
+        # the body as read, and the links the customer will open
+        body = "\n".join([template._render(values)] + [
+            button._render_url(values) for button in template.button_ids
+            if button._needs_value() and button.button_type == "URL"])
         return self._queue_outbound(
             {"message_type": "template", "template_id": template.id, "template_params": params,
              "body": body, "attachment_ids": attachment.ids},
@@ -187,6 +188,12 @@ class WhatsappInboxConversation(models.Model):
         template = self.env["whatsapp.inbox.template"].browse(template_id)
         values = {int(number): text for number, text in (values or {}).items()}
         return [conversation._send_template(template, values).id for conversation in self]
+
+    def api_send_interactive(self, interactive):
+        """JSON-RPC entry point: queue Meta's ``interactive`` object (reply buttons, list,
+        call-to-action URL; checked against Meta's limits) to each conversation; return the
+        message ids."""
+        return [conversation._send_interactive(interactive).id for conversation in self]
 
     def action_mark_seen(self):
         """The agent looked at the conversation: clear unread and send read receipts."""

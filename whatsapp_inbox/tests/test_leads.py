@@ -150,7 +150,8 @@ class TestStartAttendance(WhatsappInboxSimulatorCase):
         wizard = self.start(channel="whatsapp", name="Ana", phone="+5511955554444",
                             connection_id=self.connection.id, template_id=template.id)
         self.assertEqual(wizard.param_ids.mapped("value"), ["Ana", "Agent Smith"])
-        self.assertEqual(wizard.preview, "Olá Ana! Aqui é da Agent Smith. Como podemos ajudar?")
+        self.assertEqual(wizard.preview, "Olá Ana! Aqui é da Agent Smith. Como podemos ajudar?"
+                                         "\n[Falar com atendente]")
 
     def test_whatsapp_finds_the_customer_who_wrote_without_the_ninth_digit(self):
         self.receive(payloads.text("551187654321", "Oi"))

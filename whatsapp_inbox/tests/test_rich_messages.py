@@ -161,7 +161,8 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
             ("Tarde", [("t14", "14:00", None)])])
         link = interactive.cta_url("Acompanhe sua entrega", "Rastrear",
                                    "https://loja.example.com/rastreio/42")
-        messages = [conversation._send_interactive(i) for i in (buttons, menu, link)]
+        messages = [conversation._send_interactive(i) for i in (buttons, menu)]
+        messages += self.Message.browse(conversation.api_send_interactive(link))
         self.assertIn("[Sim]", messages[0].body)
         self.send_queue()
         self.assertEqual([m.status for m in messages], ["sent"] * 3)

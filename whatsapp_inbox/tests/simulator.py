@@ -146,11 +146,14 @@ class CloudApiSimulator:
 
     def __init__(self, accounts, callback_url=None, host="127.0.0.1", port=0,
                  auto_deliver=False, delay=0.2, statuses=("sent", "delivered", "read"),
-                 templates=None):
+                 templates=None, lively=False):
         self.accounts = {pnid: dict(account) for pnid, account in accounts.items()}
         self.callback_url, self.host, self.port = callback_url, host, port
         self.auto_deliver, self.delay, self.statuses = auto_deliver, delay, tuple(statuses)
         self.timeout_seconds = 5
+        # the demo's customers tap a choice of the buttons and lists they get, and Meta
+        # approves the templates submitted to it a few seconds later
+        self.lively = lively
         self.sent = []
         self._templates = {a["waba_id"]: default_templates() for a in self.accounts.values()}
         self._templates.update({waba: list(t) for waba, t in (templates or {}).items()})
@@ -452,8 +455,28 @@ class CloudApiSimulator:
                 change = payloads.change(account["phone_number_id"],
                                          statuses=[payloads.status(wamid, state, to)])
                 self._queue_change(account, change, step)
+            if self.lively and kind == "interactive":
+                self._tap_later(account, to, body["interactive"], wamid)
         return {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
                 "messages": [{"id": wamid}]}
+
+    def _tap_later(self, account, wa_id, interactive, wamid):
+        """The customer picks one of the choices of ``interactive``, a few seconds later."""
+        action = interactive.get("action") or {}
+        if interactive["type"] == "button":
+            reply_type, choices = "button_reply", [b["reply"] for b in action["buttons"]]
+        elif interactive["type"] == "list":
+            reply_type = "list_reply"
+            choices = [row for section in action["sections"] for row in section["rows"]]
+        else:
+            return
+        choice = random.choice(choices)
+        message = payloads.inbound(wa_id, "interactive", {
+            "type": reply_type, reply_type: {"id": choice["id"], "title": choice["title"]}},
+            context={"from": "15550000000", "id": wamid})
+        change = payloads.change(account["phone_number_id"], messages=[message],
+                                 contacts=[payloads.contact(wa_id, "Cliente")])
+        self._queue_change(account, change, len(self.statuses) + 10)
 
     def _record(self, account, body, wamid):
         with self._lock:
@@ -547,6 +570,13 @@ class CloudApiSimulator:
             template = {"id": str(next(_template_ids)), "name": name, "language": language,
                         "status": "PENDING", "category": category, "components": components}
             templates.append(template)
+        if self.lively:
+            account = next(a for a in self.accounts.values() if a["waba_id"] == waba_id)
+            self._queue_change(account, {"field": "message_template_status_update", "value": {
+                "event": "APPROVED", "message_template_id": int(template["id"]),
+                "message_template_name": name, "message_template_language": language,
+                "reason": "NONE"}}, step=25)
+            template["status"] = "APPROVED"
         return {"id": template["id"], "status": "PENDING", "category": category}
 
     def _upload(self, content_type, body):
@@ -725,7 +755,7 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     simulator = CloudApiSimulator(dict(args.account), callback_url=args.callback,
-                                  port=args.port, auto_deliver=True)
+                                  port=args.port, auto_deliver=True, lively=bool(args.chatter))
     with simulator, contextlib.suppress(KeyboardInterrupt):
         sys.stdout.write(f"WhatsApp Cloud API simulator listening on {simulator.api_base_url()}"
                          f", webhooks to {args.callback or 'nowhere'}\n")

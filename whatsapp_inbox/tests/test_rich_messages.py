@@ -297,3 +297,21 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
         self.assertEqual([b["reply"]["title"] for b in buttons["interactive"]["action"]["buttons"]],
                          ["Sim", "Não"])
         self.assertIn("id", sent_template["template"]["components"][0]["parameters"][0]["image"])
+
+    def test_demo_simulator_taps_a_choice_and_approves_submitted_templates(self):
+        self.sim.lively = True
+        self.addCleanup(setattr, self.sim, "lively", False)
+        conversation = self.open_window()
+        question = conversation._send_interactive(interactive.list_menu(
+            "Qual loja?", "Lojas", [("Lojas", [("centro", "Centro", None)])]))
+        self.send_queue()
+        self.deliver_callbacks()
+        answer = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")[-1]
+        self.assertEqual((answer.choice_id, answer.reply_to_wamid), ("centro", question.wamid))
+        template = self.env["whatsapp.inbox.template"].create({
+            "name": "demo_aprovado", "language": "pt_BR", "connection_id": self.connection.id,
+            "body": "Oi"})
+        template.action_submit()
+        self.assertEqual(template.status, "PENDING")
+        self.deliver_callbacks()
+        self.assertEqual(template.status, "APPROVED")

@@ -67,21 +67,27 @@ class TestRichTours(LiveTourMixin, HttpCase):
 
     def test_reply_buttons_from_the_composer_while_typing_shows(self):
         self.customer_writes("5511922220002", "Vocês ligam?", "Buttons Customer")
+        self.env["mail.canned.response"].create({
+            "source": "turno", "substitution": "Qual turno prefere?\n[Manhã]\n[Tarde]",
+            "group_ids": [Command.link(self.env.ref("whatsapp_inbox.group_agent").id)]})
         self.start_live_tour(INBOX, "whatsapp_inbox_rich_buttons_tour", "rich_agent")
         conversation = self.conversation("5511922220002")
         inbound = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")
         typing = [s["body"] for s in self.sim.sent if s["body"].get("typing_indicator")]
         self.assertEqual(len(typing), 1, "typing shown once: throttled while the agent typed")
         self.assertEqual(typing[0]["message_id"], inbound.wamid)
-        message = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
-        self.assertEqual(message.message_type, "interactive")
+        messages = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(messages.mapped("message_type"), ["interactive", "interactive"])
         self.send_queue()
-        self.assertEqual(message.status, "sent", message.failure_reason)
-        self.assertEqual(self.sim.sent[-1]["body"]["interactive"], {
+        self.assertEqual(messages.mapped("status"), ["sent", "sent"])
+        first, second = (request["body"]["interactive"] for request in self.sim.sent[-2:])
+        self.assertEqual(first, {
             "type": "button", "body": {"text": "Podemos ligar agora?"}, "action": {"buttons": [
                 {"type": "reply", "reply": {"id": "1", "title": "Sim"}},
                 {"type": "reply", "reply": {"id": "2", "title": "Mais tarde"}}]}})
-        self.assertEqual(json.loads(message.interactive_payload)["type"], "button")
+        self.assertEqual([b["reply"]["title"] for b in second["action"]["buttons"]],
+                         ["Manhã", "Tarde"])
+        self.assertEqual(json.loads(messages[1].interactive_payload), second)
 
     def test_react_to_a_message_then_remove_the_reaction(self):
         self.customer_writes("5511922220003", "Chegou!", "Reaction Customer")
@@ -94,3 +100,21 @@ class TestRichTours(LiveTourMixin, HttpCase):
         self.send_queue()
         self.assertEqual([s["body"]["reaction"]["emoji"] for s in self.sim.sent
                           if s["body"].get("type") == "reaction"], ["👍", ""])
+
+    def test_create_a_template_and_submit_it_to_meta(self):
+        new_test_user(self.env, login="rich_supervisor", name="Rich Supervisor",
+                      groups="whatsapp_inbox.group_supervisor")
+        self.start_live_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_template_action/new",
+                             "whatsapp_inbox_rich_template_create_tour", "rich_supervisor")
+        template = self.env["whatsapp.inbox.template"].search([("name", "=", "retirada_pronta")])
+        self.assertEqual((template.status, template.connection_id), ("PENDING", self.connection))
+        remote = next(t for t in self.sim._templates["WABA-RICH"]
+                      if t["name"] == "retirada_pronta")
+        self.assertEqual(remote["id"], template.meta_id)
+        self.assertEqual(remote["components"], [
+            {"type": "BODY", "text": "Olá {{1}}, seu pedido está pronto para retirada.",
+             "example": {"body_text": [["Ana"]]}},
+            {"type": "BUTTONS", "buttons": [{
+                "type": "URL", "text": "Ver pedido",
+                "url": "https://loja.example.com/pedido/{{1}}",
+                "example": ["https://loja.example.com/pedido/123"]}]}])

@@ -10,6 +10,7 @@ const MODEL = "whatsapp.inbox.conversation";
 const QUICK_REPLY = /^\/(\S*)$/;
 // Meta shows "typing…" for 25 s: tell it again at most every 20 s (the server limits too)
 const TYPING_EVERY_MS = 20000;
+const BUTTON_LINE = /^\[([^\]]{1,20})\]$/;
 
 /**
  * The one composer under the conversation: Enter sends, Shift+Enter is a new
@@ -155,7 +156,14 @@ export class InboxComposer extends Component {
     }
 
     pickQuickReply(reply) {
-        this.ui.text = reply.substitution || "";
+        // a canned response ending with lines "[Choice]" (up to 3) becomes reply buttons
+        const lines = (reply.substitution || "").split("\n");
+        const titles = [];
+        while (lines.length > 1 && titles.length < 3 && BUTTON_LINE.test(lines.at(-1).trim())) {
+            titles.unshift(lines.pop().trim().match(BUTTON_LINE)[1]);
+        }
+        this.ui.buttons = titles.length ? [...titles, "", ""].slice(0, 3) : this.ui.buttons;
+        this.ui.text = titles.length ? lines.join("\n").trim() : reply.substitution || "";
         this.ui.quickReplies = [];
         this.textareaRef.el.value = this.ui.text;
         this.textareaRef.el.focus();

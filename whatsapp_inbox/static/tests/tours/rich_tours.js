@@ -65,6 +65,12 @@ tours.add("whatsapp_inbox_rich_buttons_tour", {
         { content: "send", trigger: ".o_wai_send", run: "click" },
         { trigger: ".o_wai_out:contains(Podemos ligar agora?):contains([Mais tarde])" },
         { content: "the button editor closed", trigger: ".o_wai_composer:not(:has(.o_wai_buttons_editor))" },
+        { content: "a quick reply with [choices] becomes buttons", trigger: ".o_wai_input", run: "edit /turno" },
+        { trigger: ".o_wai_quick_reply:contains(Qual turno)", run: "click" },
+        { trigger: ".o_wai_input:value(Qual turno prefere?)" },
+        { trigger: ".o_wai_button_title[name=button_2]:value(Tarde)" },
+        { trigger: ".o_wai_send", run: "click" },
+        { trigger: ".o_wai_out:contains(Qual turno prefere?):contains([Tarde])" },
     ],
 });
 
@@ -77,5 +83,46 @@ tours.add("whatsapp_inbox_rich_reaction_tour", {
         { trigger: ".o_wai_in:contains(Chegou!) .o_wai_reaction_ours:contains(👍)" },
         { content: "click our reaction: removed", trigger: ".o_wai_reaction_ours", run: "click" },
         { trigger: ".o_wai_in:contains(Chegou!):not(:has(.o_wai_reaction_ours))" },
+    ],
+});
+
+tours.add("whatsapp_inbox_rich_template_create_tour", {
+    steps: () => [
+        { trigger: ".o_form_view .o_field_widget[name=name] input", run: "edit retirada_pronta" },
+        { trigger: ".o_field_widget[name=connection_id] input", run: "edit Rich Support" },
+        { trigger: ".ui-autocomplete a:contains(Rich Support)", run: "click" },
+        { trigger: ".o_field_widget[name=category] select", run: 'select "UTILITY"' },
+        {
+            trigger: ".o_field_widget[name=body] textarea",
+            run: "edit Olá {{1}}, seu pedido está pronto para retirada.",
+        },
+        { trigger: ".o_field_widget[name=body_examples] textarea", run: "edit Ana" },
+        {
+            content: "a URL button with a dynamic suffix and its example",
+            trigger: ".o_field_widget[name=button_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=button_ids] .o_selected_row td[name=button_type] select",
+            run: 'select "URL"',
+        },
+        {
+            trigger: ".o_field_widget[name=button_ids] .o_selected_row td[name=text] input",
+            run: "edit Ver pedido",
+        },
+        {
+            trigger: ".o_field_widget[name=button_ids] .o_selected_row td[name=url] input",
+            run: "edit https://loja.example.com/pedido/{{1}}",
+        },
+        {
+            trigger: ".o_field_widget[name=button_ids] .o_selected_row td[name=example] input",
+            run: "edit https://loja.example.com/pedido/123",
+        },
+        { trigger: "button[name=action_submit]", run: "click" },
+        { content: "confirm the review", trigger: ".modal-footer .btn-primary", run: "click" },
+        {
+            content: "sent to Meta: pending its review",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains(Pending)",
+        },
     ],
 });

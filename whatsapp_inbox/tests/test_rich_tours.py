@@ -118,3 +118,15 @@ class TestRichTours(LiveTourMixin, HttpCase):
                 "type": "URL", "text": "Ver pedido",
                 "url": "https://loja.example.com/pedido/{{1}}",
                 "example": ["https://loja.example.com/pedido/123"]}]}])
+
+    def test_reply_and_link_buttons_from_the_send_whatsapp_form(self):
+        self.customer_writes("5511922220004", "Oi", "Form Customer")
+        conversation = self.conversation("5511922220004")
+        self.start_live_tour(f"/odoo/whatsapp.inbox.conversation/{conversation.id}",
+                             "whatsapp_inbox_rich_form_composer_tour", "rich_agent")
+        self.send_queue()
+        buttons, link = (request["body"]["interactive"] for request in self.sim.sent[-2:])
+        self.assertEqual([b["reply"]["title"] for b in buttons["action"]["buttons"]],
+                         ["Sim", "Ainda não"])
+        self.assertEqual(link["action"], {"name": "cta_url", "parameters": {
+            "display_text": "Ver nota", "url": "https://loja.example.com/nf/9"}})

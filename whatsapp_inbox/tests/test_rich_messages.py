@@ -315,3 +315,18 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
         self.assertEqual(template.status, "PENDING")
         self.deliver_callbacks()
         self.assertEqual(template.status, "APPROVED")
+
+    def test_chatter_reaction_reacts_on_whatsapp_and_its_removal_removes_it(self):
+        conversation = self.open_window()
+        conversation.user_id = self.agent
+        inbound = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")
+        # as Odoo's reaction route calls it: sudo, once it checked the user's access
+        line = inbound.mail_message_id.with_user(self.agent).sudo()
+        no_guest = self.env["mail.guest"]
+        line._message_reaction("👍", "add", self.agent.partner_id, no_guest)
+        line._message_reaction("🙏", "add", self.agent.partner_id, no_guest)
+        line._message_reaction("🙏", "remove", self.agent.partner_id, no_guest)
+        line._message_reaction("👍", "remove", self.agent.partner_id, no_guest)
+        self.send_queue()
+        self.assertEqual([request["reaction"] for request in self.sent_bodies()], [
+            {"message_id": inbound.wamid, "emoji": emoji} for emoji in ("👍", "🙏", "👍", "")])

@@ -130,3 +130,13 @@ class TestRichTours(LiveTourMixin, HttpCase):
                          ["Sim", "Ainda não"])
         self.assertEqual(link["action"], {"name": "cta_url", "parameters": {
             "display_text": "Ver nota", "url": "https://loja.example.com/nf/9"}})
+
+    def test_chatter_reaction_goes_to_whatsapp(self):
+        self.customer_writes("5511922220005", "Chegou o boleto", "Chatter Customer")
+        conversation = self.conversation("5511922220005")
+        inbound = conversation.wa_message_ids
+        self.start_live_tour(f"/odoo/whatsapp.inbox.conversation/{conversation.id}",
+                             "whatsapp_inbox_rich_chatter_reaction_tour", "rich_agent")
+        reactions = conversation.wa_message_ids.filtered(lambda m: m.message_type == "reaction")
+        self.assertEqual([(r.body or "", r.reply_to_wamid) for r in reactions],
+                         [("👍", inbound.wamid), ("", inbound.wamid)])

@@ -149,3 +149,21 @@ tours.add("whatsapp_inbox_rich_form_composer_tour", {
         { trigger: ".o-mail-Message:contains(Sua nota fiscal):contains([Ver nota])" },
     ],
 });
+
+tours.add("whatsapp_inbox_rich_chatter_reaction_tour", {
+    steps: () => [
+        {
+            content: "react in the chatter to the customer's message",
+            trigger: ".o-mail-Message-textContent:contains(Chegou o boleto)",
+            run: "hover && click .o-mail-Message:contains(Chegou o boleto) [title='Add a Reaction']",
+        },
+        { trigger: ".o-EmojiPicker-search input", run: "edit thumbs up" },
+        { trigger: ".o-EmojiPicker .o-Emoji[data-codepoints='👍']", run: "click" },
+        {
+            content: "the reaction is on the line; clicking it removes it",
+            trigger: ".o-mail-Message:contains(Chegou o boleto) .o-mail-MessageReaction:contains(👍)",
+            run: "click",
+        },
+        { trigger: ".o-mail-Message:contains(Chegou o boleto):not(:has(.o-mail-MessageReaction))" },
+    ],
+});

@@ -125,11 +125,15 @@ class TestRichTours(LiveTourMixin, HttpCase):
         self.start_live_tour(f"/odoo/whatsapp.inbox.conversation/{conversation.id}",
                              "whatsapp_inbox_rich_form_composer_tour", "rich_agent")
         self.send_queue()
-        buttons, link = (request["body"]["interactive"] for request in self.sim.sent[-2:])
+        buttons, link, menu = (request["body"]["interactive"] for request in self.sim.sent[-3:])
         self.assertEqual([b["reply"]["title"] for b in buttons["action"]["buttons"]],
                          ["Sim", "Ainda não"])
         self.assertEqual(link["action"], {"name": "cta_url", "parameters": {
             "display_text": "Ver nota", "url": "https://loja.example.com/nf/9"}})
+        self.assertEqual(menu["action"], {"button": "Horários", "sections": [
+            {"title": "Manhã", "rows": [{"id": "1", "title": "09:00"},
+                                        {"id": "2", "title": "10:00"}]},
+            {"title": "Tarde", "rows": [{"id": "3", "title": "14:00"}]}]})
 
     def test_chatter_reaction_goes_to_whatsapp(self):
         self.customer_writes("5511922220005", "Chegou o boleto", "Chatter Customer")

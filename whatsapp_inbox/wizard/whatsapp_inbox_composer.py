@@ -17,7 +17,8 @@ class WhatsappInboxComposer(models.TransientModel):
     can_send_text = fields.Boolean(compute="_compute_can_send_text")
     opted_out = fields.Boolean(related="conversation_id.opted_out")
     mode = fields.Selection([("text", "Message"), ("template", "Template"),
-                             ("buttons", "Reply buttons"), ("cta_url", "Link button")],
+                             ("buttons", "Reply buttons"), ("list", "List"),
+                             ("cta_url", "Link button")],
                             compute="_compute_mode", store=True, readonly=False)
     body = fields.Text()
     canned_response_id = fields.Many2one(
@@ -33,6 +34,11 @@ class WhatsappInboxComposer(models.TransientModel):
     button_1 = fields.Char(help="Reply button titles: 20 characters each.")
     button_2 = fields.Char()
     button_3 = fields.Char()
+    list_button = fields.Char("List button", help="The label that opens the list (20 "
+                                                  "characters).")
+    list_rows = fields.Text(
+        "Choices", help="One choice a line (24 characters); a line starting with # begins a "
+                        "section with that title. Up to 10 choices.")
     cta_text = fields.Char("Button text", help="20 characters.")
     cta_url = fields.Char("Link")
     header_format = fields.Selection(related="template_id.header_format")
@@ -89,6 +95,9 @@ class WhatsappInboxComposer(models.TransientModel):
             titles = [t for t in (self.button_1, self.button_2, self.button_3) if t]
             conversation._send_interactive(interactive.reply_buttons(
                 self.body or "", [(str(index), title) for index, title in enumerate(titles, 1)]))
+        elif self.mode == "list":
+            conversation._send_interactive(interactive.list_menu(
+                self.body or "", self.list_button or "", self._list_sections()))
         elif self.mode == "cta_url":
             conversation._send_interactive(interactive.cta_url(
                 self.body or "", self.cta_text or "", self.cta_url or ""))
@@ -100,6 +109,20 @@ class WhatsappInboxComposer(models.TransientModel):
             if self.body and not self.attachment_ids:
                 conversation._send_text(self.body)
         return {"type": "ir.actions.act_window_close"}
+
+    def _list_sections(self):
+        """``list_rows`` as ``[(title, [(id, title, None)])]``: rows are numbered 1, 2..."""
+        sections, number = [], 0
+        for line in (self.list_rows or "").splitlines():
+            line = line.strip()
+            if line.startswith("#"):
+                sections.append((line.lstrip("# ").strip(), []))
+            elif line:
+                if not sections:
+                    sections.append((None, []))
+                number += 1
+                sections[-1][1].append((str(number), line, None))
+        return sections
 
     def _header_attachment(self, conversation):
         """The uploaded header file as an attachment of the conversation (or none)."""

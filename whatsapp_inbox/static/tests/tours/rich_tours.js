@@ -147,6 +147,21 @@ tours.add("whatsapp_inbox_rich_form_composer_tour", {
         },
         { trigger: ".modal button[name=action_send]", run: "click" },
         { trigger: ".o-mail-Message:contains(Sua nota fiscal):contains([Ver nota])" },
+        { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },
+        { trigger: ".modal .o_field_widget[name=mode] input[data-value=list]", run: "click" },
+        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Qual horário?" },
+        { trigger: ".modal .o_field_widget[name=list_button] input", run: "edit Horários" },
+        {
+            trigger: ".modal .o_field_widget[name=list_rows] textarea",
+            run() {
+                // several lines, as a person types them (a run string holds one line)
+                this.anchor.value = "# Manhã\n09:00\n10:00\n# Tarde\n14:00";
+                this.anchor.dispatchEvent(new Event("input", { bubbles: true }));
+                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        { trigger: ".modal button[name=action_send]", run: "click" },
+        { trigger: ".o-mail-Message:contains(Qual horário?):contains(14:00)" },
     ],
 });
 

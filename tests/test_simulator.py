@@ -138,6 +138,66 @@ def test_other_message_types(sim, body):
     assert send(sim, **body).status_code == 200
 
 
+BUTTONS = {"type": "button", "body": {"text": "Ok?"}, "action": {"buttons": [
+    {"type": "reply", "reply": {"id": "1", "title": "Sim"}}]}}
+OFFER = {"name": "oferta_imagem", "language": {"code": "pt_BR"}, "components": [
+    {"type": "header", "parameters": [{"type": "image", "image": {"link": "https://x.example/a.png"}}]},
+    {"type": "body", "parameters": [{"type": "text", "text": "Ana"}]},
+    {"type": "button", "sub_type": "url", "index": "0",
+     "parameters": [{"type": "text", "text": "4"}]},
+    {"type": "button", "sub_type": "copy_code", "index": "1",
+     "parameters": [{"type": "coupon_code", "coupon_code": "OI10"}]}]}
+
+
+def _without(template, index):
+    return {**template, "components": template["components"][:index]
+            + template["components"][index + 1:]}
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"type": "interactive", "interactive": BUTTONS}, None),
+    ({"type": "interactive", "interactive": {**BUTTONS, "action": {"buttons": [
+        {"type": "reply", "reply": {"id": str(n), "title": f"B{n}"}} for n in range(4)]}}}, 131009),
+    ({"type": "interactive", "interactive": {**BUTTONS, "action": {"buttons": [
+        {"type": "reply", "reply": {"id": "1", "title": "x" * 21}}]}}}, 131009),
+    ({"type": "interactive", "interactive": {"type": "list", "body": {"text": "?"}, "action": {
+        "button": "Ver", "sections": [{"rows": [{"id": "1", "title": "y" * 25}]}]}}}, 131009),
+    ({"type": "interactive", "interactive": {"type": "cta_url", "body": {"text": "?"}, "action": {
+        "name": "cta_url", "parameters": {"display_text": "Abrir", "url": "https://x.example"}}}},
+     None),
+    ({"type": "template", "template": OFFER}, None),
+    ({"type": "template", "template": _without(OFFER, 0)}, 131009),  # no header image
+    ({"type": "template", "template": _without(OFFER, 2)}, 131009),  # no URL suffix
+    ({"type": "template", "template": _without(OFFER, 1)}, 132000),  # no body parameter
+    ({"type": "template", "template": {**OFFER, "name": "promo_natal"}}, 132001),  # pending
+    ({"type": "reaction", "reaction": {"emoji": "👍"}}, 100),
+    ({"type": "text", "text": {"body": "a"}, "context": {}}, 100),
+])
+def test_rich_messages_checked_as_meta_does(sim, body, code):
+    response = send(sim, **body)
+    if code is None:
+        assert response.status_code == 200, response.text
+    else:
+        assert_error(response, 400, code)
+
+
+def test_typing_indicator_and_template_creation(sim):
+    typing = requests.post(f"{sim.api_base_url()}/PNID1/messages", headers=AUTH, timeout=5, json={
+        "messaging_product": "whatsapp", "status": "read", "message_id": "wamid.X",
+        "typing_indicator": {"type": "text"}})
+    assert typing.json() == {"success": True}
+    url = f"{sim.api_base_url()}/WABA1/message_templates"
+    template = {"name": "novo", "language": "pt_BR", "category": "UTILITY", "components": [
+        {"type": "BODY", "text": "Oi {{1}}"}]}
+    assert_error(requests.post(url, headers=AUTH, timeout=5, json=template), 400, 100)
+    template["components"][0]["example"] = {"body_text": [["Ana"]]}
+    created = requests.post(url, headers=AUTH, timeout=5, json=template).json()
+    assert created["status"] == "PENDING"
+    sim.post_template_status("WABA1", "novo", "APPROVED")
+    listed = requests.get(url, headers=AUTH, timeout=5).json()["data"]
+    assert next(t for t in listed if t["id"] == created["id"])["status"] == "APPROVED"
+
+
 def test_configured_statuses(receiver):
     with simulator.CloudApiSimulator(ACCOUNTS, statuses=("sent", "delivered")) as sim:
         send(sim)
@@ -288,7 +348,8 @@ def test_templates_paging(sim):
         assert set(page["paging"]["cursors"]) == {"before", "after"}
         url, pages = page["paging"].get("next"), pages + 1
     assert pages == 3
-    assert names == ["boas_vindas", "pedido_enviado", "bienvenida", "hello_world", "promo_natal"]
+    assert names == ["boas_vindas", "pedido_enviado", "bienvenida", "hello_world", "promo_natal",
+                     "oferta_imagem"]
 
     everything = requests.get(f"{sim.api_base_url()}/WABA1/message_templates", headers=AUTH,
                               timeout=5).json()

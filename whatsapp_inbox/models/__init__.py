@@ -31,6 +31,8 @@ from . import whatsapp_inbox_message_media
 from . import whatsapp_inbox_event
 from . import whatsapp_inbox_event_batch
 from . import whatsapp_inbox_template
+from . import whatsapp_inbox_template_button
+from . import whatsapp_inbox_template_submit
 from . import whatsapp_inbox_consent
 from . import whatsapp_inbox_conversation_privacy
 from . import whatsapp_inbox_erasure

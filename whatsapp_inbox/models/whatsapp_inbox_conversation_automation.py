@@ -9,10 +9,17 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import interactive as interactive_tools
+
 _logger = logging.getLogger(__name__)
 
 HUMAN_WORDS = {"0", "humano", "human", "atendente", "agente", "agent", "pessoa", "persona"}
 AWAY_EVERY = timedelta(hours=12)
+
+
+def _shorten(text, limit):
+    """``text`` cut to WhatsApp's ``limit`` of characters."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class WhatsappInboxConversation(models.Model):
@@ -54,24 +61,38 @@ class WhatsappInboxConversation(models.Model):
     # Triage bot
     # ------------------------------------------------------------
 
-    def _bot_menu(self):
+    def _send_bot_menu(self, body=None):
+        """The menu of departments as WhatsApp buttons (up to 3 choices) or a list (up to
+        10), whose ids are the numbers the customer could also type; as text beyond."""
+        self.ensure_one()
         departments = self.connection_id.bot_department_ids
-        lines = [self.connection_id.bot_greeting or self.env._("Hello! How can we help?")]
-        lines += [f"{index}. {department.name}" for index, department in
-                  enumerate(departments, 1)]
-        lines.append(self.env._("0. Talk to a person"))
-        return "\n".join(lines)
+        choices = [(str(index), department.name) for index, department in
+                   enumerate(departments, 1)] + [("0", self.env._("Talk to a person"))]
+        body = body or self.connection_id.bot_greeting or self.env._("Hello! How can we help?")
+        if len(choices) > interactive_tools.MAX_ROWS:
+            return self._send_text(body + "\n" + "\n".join(
+                f"{number}. {name}" for number, name in choices), automated=True)
+        if len(choices) <= interactive_tools.MAX_BUTTONS:
+            menu = interactive_tools.reply_buttons(
+                body, [(number, _shorten(name, 20)) for number, name in choices])
+        else:
+            menu = interactive_tools.list_menu(body, self.env._("Choose"), [(
+                self.env._("Departments"),
+                [(number, _shorten(name, 24), None) for number, name in choices])])
+        return self._send_interactive(menu, automated=True)
 
     def _run_bot(self, messages):
         """The triage bot's turn after customer ``messages`` (new ones are greeted)."""
         for conversation in self.filtered(lambda c: c.connection_id.bot_enabled):
             batch = messages.filtered(lambda m, c=conversation: m.conversation_id == c)
-            texts = [m.body for m in batch if m.message_type in ("text", "interactive", "button")]
+            # a tapped button or row answers with its id: the number of the choice
+            texts = [m.choice_id or m.body for m in batch
+                     if m.message_type in ("text", "interactive", "button")]
             if conversation.state == "waiting" and not conversation.first_response_at \
                     and not conversation.user_id and conversation.state != "bot" \
                     and len(conversation.wa_message_ids) == len(batch):
                 conversation.action_start_bot()
-                conversation._send_text(conversation._bot_menu(), automated=True)
+                conversation._send_bot_menu()
             elif conversation.state == "bot" and texts:
                 conversation._bot_route(texts[-1])
 
@@ -97,8 +118,7 @@ class WhatsappInboxConversation(models.Model):
                                        "you shortly."), automated=True)
         else:
             self.bot_failures += 1
-            self._send_text(self.env._("Sorry, I did not understand. Answer with a number:")
-                            + "\n" + self._bot_menu(), automated=True)
+            self._send_bot_menu(self.env._("Sorry, I did not understand. Choose one:"))
         self._auto_assign()
 
     # ------------------------------------------------------------

@@ -70,12 +70,12 @@ class WhatsappInboxConversation(models.Model):
         return self.opted_out or Consent._latest(
             self.connection_id, Consent._customer_hash(self.wa_id)).status == "opt_out"
 
-    def _send_template(self, template, values, automated=False):
+    def _send_template(self, template, values, **kwargs):
         if self._refuses_templates():
             raise UserError(self.env._(
                 "%s asked not to receive templates: record their opt-in first.",
                 self.display_name))
-        return super()._send_template(template, values, automated=automated)
+        return super()._send_template(template, values, **kwargs)
 
     def action_record_opt_in(self):
         """The customer explicitly agreed again to receive templates: say how."""

@@ -1,4 +1,6 @@
 import json
+import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -6,7 +8,12 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..tools.graph_api import media_type
+from ..tools import interactive as interactive_tools
+from ..tools.graph_api import GraphApiError, media_type
+
+TYPING_INTERVAL = timedelta(seconds=20)
+
+_logger = logging.getLogger(__name__)
 
 
 class WhatsappInboxConversation(models.Model):
@@ -14,6 +21,9 @@ class WhatsappInboxConversation(models.Model):
     next action of each failure in the Errors tab."""
 
     _inherit = "whatsapp.inbox.conversation"
+
+    typing_sent_at = fields.Datetime(
+        readonly=True, copy=False, help="When the customer was last shown that we are typing.")
 
     # ------------------------------------------------------------
     # Sending
@@ -101,19 +111,71 @@ class WhatsappInboxConversation(models.Model):
             {"message_type": "reaction", "body": emoji, "reply_to_wamid": message.wamid},
             Markup("<p>%s</p>") % (emoji or self.env._("(reaction removed)")))
 
-    def _send_template(self, template, values, automated=False):
-        """Queue an approved template; ``values`` is ``{number: text}``."""
+    def _send_template(self, template, values, automated=False, attachment=None):
+        """Queue an approved template; ``values`` is ``{key: text}`` (body numbers,
+        ``"header"``, ``"button_<index>"``: see ``template._variables``). A media header sends
+        ``attachment``, else the template's header file, else ``values["header_link"]``."""
         self.ensure_one()
         if template.status != "APPROVED" or template.connection_id != self.connection_id:
             raise UserError(self.env._("Template %s is not approved for this number.",
                               template.display_name))
-        template._prepare_api_content(values)  # refuses missing variables now
+        attachment = attachment or self.env["ir.attachment"]
+        template._check_values(values, bool(attachment or template.header_attachment_id
+                                            or values.get("header_link")))
         params = json.dumps({str(k): v for k, v in values.items()})
+        # the body as read, and the links the customer will open
+        body = "\n".join([template._render(values)] + [
+            button._render_url(values) for button in template.button_ids
+            if button._needs_value() and button.button_type == "URL"])
         return self._queue_outbound(
             {"message_type": "template", "template_id": template.id, "template_params": params,
-             "body": template._render(values)},
-            Markup("<p><em>%s</em></p>") % template.display_name
-            + plaintext2html(template._render(values)), automated=automated)
+             "body": body, "attachment_ids": attachment.ids},
+            Markup("<p><em>%s</em></p>") % template.display_name + plaintext2html(body),
+            automated=automated)
+
+    def _send_interactive(self, interactive, automated=False, reply_to=None):
+        """Queue an interactive message (reply buttons, list, call-to-action URL): Meta's
+        ``interactive`` object, built with ``tools/interactive.py``; window rule as for text."""
+        self.ensure_one()
+        try:
+            interactive_tools.check(interactive)
+        except interactive_tools.InteractiveError as error:
+            raise UserError(str(error)) from error
+        self._check_window()
+        body = interactive_tools.summary(interactive)
+        return self._queue_outbound(
+            {"message_type": "interactive", "body": body, "reply_to_wamid": reply_to,
+             "interactive_payload": json.dumps(interactive)},
+            plaintext2html(body), automated=automated)
+
+    def _send_typing(self):
+        """Show the customer that an agent is typing (and mark their last message read).
+
+        At most once per ``TYPING_INTERVAL`` per conversation, whatever the browsers
+        ask; Meta hides the indicator after 25 s or when we reply. Returns whether it
+        was sent."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        if not self.window_open or (self.typing_sent_at
+                                    and now - self.typing_sent_at < TYPING_INTERVAL):
+            return False
+        last_inbound = self.wa_message_ids.filtered(
+            lambda m: m.direction == "in" and m.wamid)[-1:]
+        if not last_inbound:
+            return False
+        self.check_access("write")
+        # sudo: whatsapp.inbox.conversation - a technical timestamp, not the agent's data
+        self.sudo().typing_sent_at = now
+        try:
+            self.connection_id._api().send_typing(last_inbound.wamid)
+        except GraphApiError as error:
+            _logger.info("WhatsApp: typing indicator of conversation %s refused: %s",
+                         self.id, error)
+            return False
+        # the typing request marks it read too: no separate read receipt to send
+        # sudo: whatsapp.inbox.message - agents only flag the receipt as sent
+        last_inbound.sudo().read_receipt = "sent"
+        return True
 
     def api_send_text(self, body):
         """JSON-RPC entry point: queue ``body`` to each conversation (window rule
@@ -126,6 +188,12 @@ class WhatsappInboxConversation(models.Model):
         template = self.env["whatsapp.inbox.template"].browse(template_id)
         values = {int(number): text for number, text in (values or {}).items()}
         return [conversation._send_template(template, values).id for conversation in self]
+
+    def api_send_interactive(self, interactive):
+        """JSON-RPC entry point: queue Meta's ``interactive`` object (reply buttons, list,
+        call-to-action URL; checked against Meta's limits) to each conversation; return the
+        message ids."""
+        return [conversation._send_interactive(interactive).id for conversation in self]
 
     def action_mark_seen(self):
         """The agent looked at the conversation: clear unread and send read receipts."""

@@ -56,6 +56,13 @@ class WhatsappInboxMessage(models.Model):
     author_id = fields.Many2one("res.users", "Sent by", help="The agent who wrote it.")
     template_id = fields.Many2one("whatsapp.inbox.template", ondelete="restrict")
     template_params = fields.Text(help="Values of the template variables, as JSON.")
+    interactive_payload = fields.Text(
+        help="Meta's interactive object sent (reply buttons, list, call-to-action URL), as JSON.")
+    choice_id = fields.Char(
+        "Choice ID", index="btree_not_null",
+        help="The id of the button or list row the customer chose (or a template quick "
+             "reply's payload): automations can filter on it.")
+    choice_title = fields.Char(help="The title of the button or list row the customer chose.")
     failure_type = fields.Selection(
         [("window_closed", "24-hour window closed"), ("undeliverable", "Undeliverable"),
          ("opted_out", "Opted out"), ("rate_limited", "Rate limited"), ("token", "Access token"),

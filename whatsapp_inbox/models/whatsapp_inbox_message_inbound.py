@@ -94,6 +94,8 @@ class WhatsappInboxMessage(models.Model):
             "wamid": record.wamid,
             "timestamp": record.timestamp,
             "reply_to_wamid": record.reply_to or False,
+            "choice_id": record.choice_id or False,
+            "choice_title": (record.choice_id and record.body) or False,
             "mail_message_id": mail_message.id,
             "media_id": media.id if media else False,
             "media_mime_type": (media and media.mime_type) or False,

@@ -1,3 +1,4 @@
+import json
 import logging
 import time
 from datetime import timedelta
@@ -5,6 +6,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..tools.graph_api import TRANSIENT_FAILURES, GraphApiError, failure_type
+from .whatsapp_inbox_template import MEDIA_HEADERS
 
 MAX_SEND_ATTEMPTS = 5
 RETRY_DELAY = timedelta(seconds=30)  # doubled at each attempt
@@ -90,7 +92,22 @@ class WhatsappInboxMessage(models.Model):
         self.ensure_one()
         if self.message_type == "template":
             params = self.env["whatsapp.inbox.template"]._params_from_json(self.template_params)
-            return "template", self.template_id._prepare_api_content(params)
+            template = self.template_id
+            header_media = None
+            if template.header_format in MEDIA_HEADERS:
+                attachment = self.attachment_ids[:1] or template.header_attachment_id
+                if attachment:
+                    if not self.media_id:
+                        self.media_id = cloud.upload_media(attachment.name, attachment.mimetype,
+                                                         attachment.raw)
+                    header_media = {"id": self.media_id}
+                    if template.header_format == "DOCUMENT":
+                        header_media["filename"] = attachment.name
+                elif params.get("header_link"):
+                    header_media = {"link": params["header_link"]}
+            return "template", template._prepare_api_content(params, header_media)
+        if self.message_type == "interactive":
+            return "interactive", json.loads(self.interactive_payload)
         if self.message_type == "reaction":
             return "reaction", {"message_id": self.reply_to_wamid, "emoji": self.body or ""}
         if self.attachment_ids:

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 VARIABLE = re.compile(r"{{\s*(\d+)\s*}}")
+MEDIA_HEADERS = ("IMAGE", "VIDEO", "DOCUMENT")
 
 
 class WhatsappInboxTemplate(models.Model):
@@ -14,8 +15,8 @@ class WhatsappInboxTemplate(models.Model):
     _description = "WhatsApp Template"
     _order = "connection_id, name, language"
 
-    name = fields.Char(required=True, readonly=True)
-    language = fields.Char(required=True, readonly=True)
+    name = fields.Char(required=True, help="Lowercase letters, digits and underscores.")
+    language = fields.Char(required=True, default="pt_BR", help="Meta's code, e.g. pt_BR.")
     connection_id = fields.Many2one(
         "whatsapp.inbox.connection", required=True, index=True, ondelete="cascade"
     )
@@ -23,19 +24,30 @@ class WhatsappInboxTemplate(models.Model):
     meta_id = fields.Char("Meta ID", readonly=True, index="btree_not_null")
     category = fields.Selection(
         [("MARKETING", "Marketing"), ("UTILITY", "Utility"),
-         ("AUTHENTICATION", "Authentication")], readonly=True,
+         ("AUTHENTICATION", "Authentication")], default="UTILITY",
     )
     status = fields.Selection(
-        [("APPROVED", "Approved"), ("PENDING", "Pending"), ("REJECTED", "Rejected"),
+        [("DRAFT", "Draft"), ("APPROVED", "Approved"), ("PENDING", "Pending"),
+         ("REJECTED", "Rejected"),
          ("PAUSED", "Paused"), ("DISABLED", "Disabled"), ("IN_APPEAL", "In appeal"),
          ("DELETED", "Deleted")],
-        readonly=True, index=True,
+        readonly=True, index=True, default="DRAFT",
     )
     rejected_reason = fields.Char(readonly=True)
-    header = fields.Char(readonly=True)
-    body = fields.Text(readonly=True)
-    footer = fields.Char(readonly=True)
-    buttons = fields.Char(readonly=True)
+    header_format = fields.Selection(
+        [("TEXT", "Text"), ("IMAGE", "Image"), ("VIDEO", "Video"), ("DOCUMENT", "Document"),
+         ("LOCATION", "Location")], "Header type",
+    )
+    header = fields.Char(help="Header text (60 characters, at most one {{1}}).")
+    header_example = fields.Char(help="Example of the header's {{1}}, for Meta's review.")
+    header_attachment_id = fields.Many2one(
+        "ir.attachment", "Header file",
+        help="Image, video or document sent in the header unless another is chosen.")
+    body = fields.Text()
+    body_examples = fields.Text(help="Examples of {{1}}, {{2}}... one a line, for Meta's review.")
+    footer = fields.Char()
+    button_ids = fields.One2many("whatsapp.inbox.template.button", "template_id", "Buttons")
+    buttons = fields.Char(compute="_compute_buttons", help="The buttons' texts.")
     variable_count = fields.Integer(compute="_compute_variable_count", store=True)
     variable_ids = fields.One2many("whatsapp.inbox.template.variable", "template_id",
                                    string="Variables")
@@ -52,6 +64,11 @@ class WhatsappInboxTemplate(models.Model):
             numbers = [int(n) for n in VARIABLE.findall(template.body or "")]
             template.variable_count = max(numbers, default=0)
 
+    @api.depends("button_ids.text")
+    def _compute_buttons(self):
+        for template in self:
+            template.buttons = " | ".join(template.button_ids.mapped("text")) or False
+
     @api.depends("name", "language")
     def _compute_display_name(self):
         for template in self:
@@ -67,6 +84,7 @@ class WhatsappInboxTemplate(models.Model):
         ``WhatsAppCloudApi.list_templates``)."""
         components = {c.get("type"): c for c in data.get("components") or []}
         buttons = (components.get("BUTTONS") or {}).get("buttons") or []
+        header = components.get("HEADER") or {}
         return {
             "meta_id": data.get("id"),
             "name": data["name"],
@@ -75,10 +93,15 @@ class WhatsappInboxTemplate(models.Model):
                 "MARKETING", "UTILITY", "AUTHENTICATION") else False,
             "status": data.get("status"),
             "rejected_reason": data.get("rejected_reason") or False,
-            "header": (components.get("HEADER") or {}).get("text") or False,
+            "header_format": header.get("format") if header.get("format") in (
+                "TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION") else False,
+            "header": header.get("text") or False,
             "body": (components.get("BODY") or {}).get("text") or "",
             "footer": (components.get("FOOTER") or {}).get("text") or False,
-            "buttons": " | ".join(b.get("text", "") for b in buttons) or False,
+            "button_ids": [fields.Command.clear()] + [
+                fields.Command.create(self.env["whatsapp.inbox.template.button"]
+                                      ._prepare_vals_from_meta(index, button))
+                for index, button in enumerate(buttons) if isinstance(button, dict)],
         }
 
     @api.model
@@ -98,7 +121,8 @@ class WhatsappInboxTemplate(models.Model):
             else:
                 template = self.create({**vals, "connection_id": connection.id})
             seen |= template
-        (existing - seen).write({"active": False})
+        # drafts were never at Meta: the sync leaves them alone
+        (existing - seen).filtered(lambda t: t.status != "DRAFT").write({"active": False})
         return seen
 
     @api.model
@@ -131,40 +155,106 @@ class WhatsappInboxTemplate(models.Model):
     # Sending
     # ------------------------------------------------------------
 
-    def _default_values(self, conversation):
-        """Variable values prefilled for ``conversation``: ``{number: value}``."""
+    def _variables(self):
+        """Every value the template needs when sent, in order: ``[(key, label)]``.
+
+        Keys: ``"header"`` (the header's {{1}}), the numbers of the body's {{n}}, and
+        ``"button_<index>"`` (a URL button's dynamic suffix, a copy-code button's code).
+        """
         self.ensure_one()
-        mapping = {v.number: v for v in self.variable_ids}
-        return {
-            number: mapping[number]._value_for(conversation) if number in mapping else ""
-            for number in range(1, self.variable_count + 1)
-        }
+        keys = []
+        if self.header_format == "TEXT" and VARIABLE.search(self.header or ""):
+            keys.append(("header", self.env._("Header {{1}}")))
+        keys += [(n, f"{{{{{n}}}}}") for n in range(1, self.variable_count + 1)]
+        keys += [(button._key(), button._variable_label()) for button in self.button_ids
+                 if button._needs_value()]
+        return keys
+
+    def _default_values(self, conversation):
+        """Values prefilled for ``conversation``: ``{key: value}`` (see ``_variables``)."""
+        self.ensure_one()
+        mapping = {v._key(): v for v in self.variable_ids}
+        return {key: mapping[key]._value_for(conversation) if key in mapping else ""
+                for key, _label in self._variables()}
 
     def _render(self, values):
         """The body as the customer will read it, ``values`` being ``{number: text}``."""
         self.ensure_one()
         return VARIABLE.sub(lambda m: values.get(int(m.group(1))) or m.group(0), self.body or "")
 
-    def _prepare_api_content(self, values):
-        """The ``template`` object of a send request."""
+    def _preview(self, values):
+        """The whole message as the customer will see it: header, body, footer, buttons."""
         self.ensure_one()
-        missing = [n for n in range(1, self.variable_count + 1) if not values.get(n)]
+        header = self._render_header(values)
+        if self.header_format and self.header_format != "TEXT":
+            kinds = dict(self._fields["header_format"]._description_selection(self.env))
+            header = f"[{kinds[self.header_format]}]"
+        buttons = [f"[{button.text or button.button_type}]"
+                   + (f" {button._render_url(values)}" if button.button_type == "URL" else "")
+                   for button in self.button_ids]
+        return "\n".join(filter(None, [header, self._render(values), self.footer, *buttons]))
+
+    def _render_header(self, values):
+        self.ensure_one()
+        if self.header_format != "TEXT":
+            return ""
+        return VARIABLE.sub(lambda m: values.get("header") or m.group(0), self.header or "")
+
+    def _check_values(self, values, has_media):
+        """Refuse what Meta would refuse: an empty variable, a media header without media."""
+        self.ensure_one()
+        missing = [label for key, label in self._variables() if not values.get(key)]
         if missing:
             raise UserError(self.env._("Fill the variables %(variables)s of template %(template)s.",
-                              variables=", ".join(f"{{{{{n}}}}}" for n in missing),
-                              template=self.display_name))
-        content = {"name": self.name, "language": {"code": self.language}}
+                              variables=", ".join(missing), template=self.display_name))
+        if self.header_format in MEDIA_HEADERS and not has_media:
+            raise UserError(self.env._(
+                "Template %(template)s has a %(kind)s header: choose the file to send.",
+                template=self.display_name, kind=self.header_format.lower()))
+
+    def _prepare_api_content(self, values, header_media=None):
+        """The ``template`` object of a send request.
+
+        ``values``: ``{key: text}`` (see ``_variables``); ``header_media``: ``{"id": media id}``
+        or ``{"link": url}`` for an image, video or document header. Shape::
+
+            {"name": "promo", "language": {"code": "pt_BR"}, "components": [
+              {"type": "header", "parameters": [{"type": "image", "image": {"id": "123"}}]},
+              {"type": "body", "parameters": [{"type": "text", "text": "Ana"}]},
+              {"type": "button", "sub_type": "url", "index": "0",
+               "parameters": [{"type": "text", "text": "order/42"}]},
+              {"type": "button", "sub_type": "copy_code", "index": "1",
+               "parameters": [{"type": "coupon_code", "coupon_code": "NATAL10"}]}]}
+        """
+        self.ensure_one()
+        self._check_values(values, bool(header_media))
+        components = []
+        if self.header_format in MEDIA_HEADERS:
+            kind = self.header_format.lower()
+            media = dict(header_media)
+            if kind == "document" and self.header_attachment_id and "filename" not in media:
+                media["filename"] = self.header_attachment_id.name
+            components.append({"type": "header", "parameters": [{"type": kind, kind: media}]})
+        elif "header" in values and values["header"] and VARIABLE.search(self.header or ""):
+            components.append({"type": "header", "parameters": [
+                {"type": "text", "text": values["header"]}]})
         if self.variable_count:
-            content["components"] = [{
+            components.append({
                 "type": "body",
                 "parameters": [{"type": "text", "text": values[n]}
                                for n in range(1, self.variable_count + 1)],
-            }]
+            })
+        components += filter(None, (button._prepare_api_component(values)
+                                    for button in self.button_ids))
+        content = {"name": self.name, "language": {"code": self.language}}
+        if components:
+            content["components"] = components
         return content
 
     @api.model
     def _params_from_json(self, text):
-        return {int(k): v for k, v in json.loads(text or "{}").items()}
+        """Stored values back to ``{key: text}``: body numbers as ints, other keys as is."""
+        return {int(k) if k.isdigit() else k: v for k, v in json.loads(text or "{}").items()}
 
 
 class WhatsappInboxTemplateVariable(models.Model):
@@ -175,7 +265,12 @@ class WhatsappInboxTemplateVariable(models.Model):
     _order = "number"
 
     template_id = fields.Many2one("whatsapp.inbox.template", required=True, ondelete="cascade")
-    number = fields.Integer(required=True, help="n of {{n}} in the template body.")
+    placement = fields.Selection(
+        [("body", "Body"), ("header", "Header"), ("button", "Button")], default="body",
+        required=True)
+    number = fields.Integer(required=True,
+                            help="n of {{n}} in the body; the button's position (0, 1, 2) "
+                                 "for a button; 1 for the header.")
     field_path = fields.Char(
         "Conversation field",
         help="Dotted path from the conversation, e.g. partner_id.name, contact_name, "
@@ -184,8 +279,15 @@ class WhatsappInboxTemplateVariable(models.Model):
     default_value = fields.Char(help="Used when the field is empty.")
 
     _sql_constraints = [
-        ("number_uniq", "unique(template_id, number)", "Each variable is mapped once."),
+        ("number_uniq", "unique(template_id, placement, number)",
+         "Each variable is mapped once."),
     ]
+
+    def _key(self):
+        """The key of this variable in the values of ``_variables``."""
+        self.ensure_one()
+        return {"body": self.number, "header": "header"}.get(self.placement,
+                                                             f"button_{self.number}")
 
     def _value_for(self, conversation):
         self.ensure_one()

@@ -8,7 +8,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..tools import phone
+from ..tools import interactive, phone
 
 
 class WhatsappInboxConversation(models.Model):
@@ -86,30 +86,57 @@ class WhatsappInboxConversation(models.Model):
 
     @api.model
     def workspace_templates(self, conversation_id):
-        """Approved templates of the conversation's number, with their variables
-        prefilled from the contact."""
+        """Approved templates of the conversation's number, with their variables (header,
+        body, buttons) prefilled from the contact."""
         conversation = self.browse(conversation_id)
         templates = self.env["whatsapp.inbox.template"].search([
             ("connection_id", "=", conversation.connection_id.id), ("status", "=", "APPROVED")])
         return [{
             "id": template.id,
             "name": template.display_name,
+            "header_format": template.header_format or "",
             "header": template.header or "",
+            "header_file": template.header_attachment_id.name or "",
             "body": template.body or "",
             "footer": template.footer or "",
-            "buttons": [b.strip() for b in (template.buttons or "").split("|") if b.strip()],
-            "values": {str(number): value for number, value in
+            "buttons": [{"type": button.button_type, "text": button.text or "",
+                         "key": button._key() if button._needs_value() else "",
+                         "url": button.url or ""} for button in template.button_ids],
+            "variables": [{"key": str(key), "label": label}
+                          for key, label in template._variables()],
+            "values": {str(key): value for key, value in
                        template._default_values(conversation).items()},
         } for template in templates]
 
     @api.model
-    def workspace_send_template(self, conversation_id, template_id, values):
-        """Send approved template ``template_id`` with ``values`` (``{"1": "Ana"}``)."""
+    def workspace_send_template(self, conversation_id, template_id, values, attachment_id=False):
+        """Send approved template ``template_id`` with ``values`` (``{"1": "Ana",
+        "button_0": "42"}``) and, for a media header, the uploaded ``attachment_id``."""
         conversation = self.browse(conversation_id)
         template = self.env["whatsapp.inbox.template"].browse(template_id)
-        conversation._send_template(template, {int(number): (text or "").strip()
-                                               for number, text in (values or {}).items()})
+        attachment = conversation._workspace_attachments([attachment_id] if attachment_id else [])
+        conversation._send_template(template, {
+            int(key) if key.isdigit() else key: (text or "").strip()
+            for key, text in (values or {}).items()}, attachment=attachment)
         return True
+
+    @api.model
+    def workspace_send_buttons(self, conversation_id, body, titles, reply_to_id=None):
+        """Send ``body`` with reply buttons titled ``titles`` (their ids are their numbers)."""
+        conversation = self.browse(conversation_id)
+        titles = [title.strip() for title in titles or [] if (title or "").strip()]
+        reply_to = self.env["whatsapp.inbox.message"].browse(reply_to_id or [])
+        if reply_to and reply_to.conversation_id != conversation:
+            reply_to = reply_to.browse()
+        conversation._send_interactive(interactive.reply_buttons(
+            (body or "").strip(), [(str(index), title) for index, title in enumerate(titles, 1)]),
+            reply_to=reply_to.wamid or None)
+        return True
+
+    @api.model
+    def workspace_typing(self, conversation_id):
+        """The agent is typing: show it to the customer (rate-limited in ``_send_typing``)."""
+        return self.browse(conversation_id)._send_typing()
 
     @api.model
     def workspace_transfer(self, conversation_id, user_id=False, department_id=False, note=""):

@@ -28,3 +28,5 @@ from . import test_platform_webhooks
 from . import test_platform_tours
 from . import test_scale
 from . import test_attendance
+from . import test_rich_messages
+from . import test_rich_tours

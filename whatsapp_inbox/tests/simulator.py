@@ -56,6 +56,11 @@ ERRORS = {
 }
 MESSAGE_TYPES = ("text", "template", "image", "document", "audio", "video", "sticker",
                  "reaction", "interactive")
+# Meta's limits on interactive messages (characters, counts)
+INTERACTIVE_LIMITS = {"body": 1024, "footer": 60, "header": 60, "reply_title": 20,
+                      "reply_id": 256, "list_button": 20, "section_title": 24, "row_title": 24,
+                      "row_description": 72, "row_id": 200, "display_text": 20}
+_VARIABLE = re.compile(r"{{\s*(\d+)\s*}}")
 TEMPLATE_STATUSES = ("APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED")
 _template_ids = itertools.count(1_000_000_000_000_001)
 
@@ -80,15 +85,23 @@ class ApiError(Exception):
 
 
 def new_template(name, language, body, status="APPROVED", category="UTILITY", header=None,
-                 footer=None, buttons=()):
-    """A message template dict shaped like the Graph API's, with a new id."""
-    components = [{"type": "HEADER", "format": "TEXT", "text": header}] if header else []
+                 footer=None, buttons=(), header_format="TEXT"):
+    """A message template dict shaped like the Graph API's, with a new id. ``buttons``: texts
+    of quick replies, or Meta's button dicts; ``header``: its text, or for an IMAGE, VIDEO or
+    DOCUMENT ``header_format`` an example URL."""
+    components = []
+    if header_format != "TEXT":
+        components.append({"type": "HEADER", "format": header_format,
+                           "example": {"header_handle": [header or "https://example.com/h"]}})
+    elif header:
+        components.append({"type": "HEADER", "format": "TEXT", "text": header})
     components.append({"type": "BODY", "text": body})
     if footer:
         components.append({"type": "FOOTER", "text": footer})
     if buttons:
         components.append({"type": "BUTTONS",
-                           "buttons": [{"type": "QUICK_REPLY", "text": b} for b in buttons]})
+                           "buttons": [{"type": "QUICK_REPLY", "text": b} if isinstance(b, str)
+                                       else b for b in buttons]})
     return {"id": str(next(_template_ids)), "name": name, "language": language,
             "status": status, "category": category, "components": components}
 
@@ -109,6 +122,13 @@ def default_templates():
         new_template("promo_natal", "pt_BR", "Feliz Natal, {{1}}! Use o cupom {{2}} e ganhe 10% "
                      "de desconto.", status="PENDING", category="MARKETING",
                      buttons=["Quero aproveitar", "Parar promoções"]),
+        new_template("oferta_imagem", "pt_BR", "Olá {{1}}, a oferta que você pediu chegou!",
+                     category="MARKETING", header_format="IMAGE", buttons=[
+                         {"type": "URL", "text": "Ver oferta",
+                          "url": "https://loja.example.com/oferta/{{1}}",
+                          "example": ["https://loja.example.com/oferta/123"]},
+                         {"type": "COPY_CODE", "text": "Copiar código", "example": "NATAL10"},
+                         "Falar com atendente"]),
     ]
 
 
@@ -126,11 +146,14 @@ class CloudApiSimulator:
 
     def __init__(self, accounts, callback_url=None, host="127.0.0.1", port=0,
                  auto_deliver=False, delay=0.2, statuses=("sent", "delivered", "read"),
-                 templates=None):
+                 templates=None, lively=False):
         self.accounts = {pnid: dict(account) for pnid, account in accounts.items()}
         self.callback_url, self.host, self.port = callback_url, host, port
         self.auto_deliver, self.delay, self.statuses = auto_deliver, delay, tuple(statuses)
         self.timeout_seconds = 5
+        # the demo's customers tap a choice of the buttons and lists they get, and Meta
+        # approves the templates submitted to it a few seconds later
+        self.lively = lively
         self.sent = []
         self._templates = {a["waba_id"]: default_templates() for a in self.accounts.values()}
         self._templates.update({waba: list(t) for waba, t in (templates or {}).items()})
@@ -228,6 +251,17 @@ class CloudApiSimulator:
     def customer_says(self, phone_number_id, wa_id, text, name="Cliente", **kwargs):
         """Queue a text message of customer ``wa_id``; ``kwargs`` go to ``payloads.text``."""
         return self.customer_sends(phone_number_id, payloads.text(wa_id, text, **kwargs),
+                                   contacts=[payloads.contact(wa_id, name)])
+
+    def customer_taps(self, phone_number_id, wa_id, choice_id, title, context_wamid,
+                      reply_type="button_reply", name="Cliente"):
+        """Queue the customer's tap on a reply button (or a list row, ``list_reply``) of our
+        message ``context_wamid``; return its wamid."""
+        message = payloads.inbound(wa_id, "interactive", {
+            "type": reply_type, reply_type: {"id": choice_id, "title": title}},
+            context={"from": self.accounts[phone_number_id].get("display", "15550000000"),
+                     "id": context_wamid})
+        return self.customer_sends(phone_number_id, message,
                                    contacts=[payloads.contact(wa_id, name)])
 
     def post_template_status(self, waba_id, template, event, language=None, reason="NONE"):
@@ -363,6 +397,9 @@ class CloudApiSimulator:
             case "GET", [version, waba_id, "message_templates"]:
                 self._authorize(headers, waba_id=waba_id)
                 return self._list_templates(version, waba_id, query)
+            case "POST", [_, waba_id, "message_templates"]:
+                self._authorize(headers, waba_id=waba_id)
+                return self._create_template(waba_id, _json(body))
             case "GET", [_, media_id]:
                 self._authorize(headers)
                 media = self._get_media(media_id)
@@ -390,12 +427,24 @@ class CloudApiSimulator:
         if body.get("status") == "read":
             if not body.get("message_id"):
                 raise ApiError(100, "message_id is required")
+            typing = body.get("typing_indicator")
+            if typing is not None and typing != {"type": "text"}:
+                raise ApiError(100, "typing_indicator must be {\"type\": \"text\"}")
             self._record(account, body, None)
             return {"success": True}
         # "recipient": a business-scoped user id, for customers known by their username
         kind, to = body.get("type"), body.get("to") or body.get("recipient")
         if not to or kind not in MESSAGE_TYPES or not isinstance(body.get(kind), dict):
             raise ApiError(100, "Parameters to, type and the object of the type are required.")
+        if kind == "template":
+            self._check_template_message(account, body["template"])
+        elif kind == "interactive":
+            _check_interactive(body["interactive"])
+        elif kind == "reaction" and not body["reaction"].get("message_id"):
+            raise ApiError(100, "reaction.message_id is required")
+        context = body.get("context")
+        if context is not None and not (isinstance(context, dict) and context.get("message_id")):
+            raise ApiError(100, "context.message_id is required")
         failure = self._take_failure(to)
         if failure == "timeout":
             self._stopping.wait(self.timeout_seconds)
@@ -415,8 +464,28 @@ class CloudApiSimulator:
                 change = payloads.change(account["phone_number_id"],
                                          statuses=[payloads.status(wamid, state, to)])
                 self._queue_change(account, change, step)
+            if self.lively and kind == "interactive":
+                self._tap_later(account, to, body["interactive"], wamid)
         return {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
                 "messages": [{"id": wamid}]}
+
+    def _tap_later(self, account, wa_id, interactive, wamid):
+        """The customer picks one of the choices of ``interactive``, a few seconds later."""
+        action = interactive.get("action") or {}
+        if interactive["type"] == "button":
+            reply_type, choices = "button_reply", [b["reply"] for b in action["buttons"]]
+        elif interactive["type"] == "list":
+            reply_type = "list_reply"
+            choices = [row for section in action["sections"] for row in section["rows"]]
+        else:
+            return
+        choice = random.choice(choices)
+        message = payloads.inbound(wa_id, "interactive", {
+            "type": reply_type, reply_type: {"id": choice["id"], "title": choice["title"]}},
+            context={"from": "15550000000", "id": wamid})
+        change = payloads.change(account["phone_number_id"], messages=[message],
+                                 contacts=[payloads.contact(wa_id, "Cliente")])
+        self._queue_change(account, change, len(self.statuses) + 10)
 
     def _record(self, account, body, wamid):
         with self._lock:
@@ -433,6 +502,91 @@ class CloudApiSimulator:
                 if failure[1] <= 0:
                     del self._failures[wa_id]
             return failure[0]
+
+    def _check_template_message(self, account, template):
+        """Refuse a template send as Meta does: unknown or unapproved template (132001), wrong
+        parameters (132000), a media header without its media or a button without its value
+        (131009)."""
+        name, language = template.get("name"), (template.get("language") or {}).get("code")
+        with self._lock:
+            found = next((t for t in self._templates.get(account["waba_id"], [])
+                          if t["name"] == name and t["language"] == language), None)
+        if not found or found["status"] != "APPROVED":
+            raise ApiError(132001, f"template name ({name}) does not exist in {language}")
+        given = {}
+        for component in template.get("components") or []:
+            kind = component.get("type")
+            key = (kind, component.get("index")) if kind == "button" else kind
+            given[key] = component
+        components = {c["type"]: c for c in found["components"]}
+        body_count = len(set(_VARIABLE.findall(components["BODY"]["text"])))
+        body_params = (given.get("body") or {}).get("parameters") or []
+        if len(body_params) != body_count or not all(p.get("text") for p in body_params):
+            raise ApiError(132000, f"body: expected {body_count} parameters, got "
+                           f"{len(body_params)}")
+        header = components.get("HEADER") or {}
+        header_params = (given.get("header") or {}).get("parameters") or []
+        if header.get("format") in ("IMAGE", "VIDEO", "DOCUMENT"):
+            kind = header["format"].lower()
+            media = header_params[0].get(kind) if header_params else None
+            if not (isinstance(media, dict) and (media.get("id") or media.get("link"))):
+                raise ApiError(131009, f"header: a {kind} parameter with id or link is required")
+            with self._lock:
+                unknown = media.get("id") and media["id"] not in self._media
+            if unknown:
+                raise ApiError(131009, f"header: unknown media id {media['id']}")
+        elif _VARIABLE.search(header.get("text") or "") and not header_params:
+            raise ApiError(132000, "header: expected 1 parameter")
+        for index, button in enumerate((components.get("BUTTONS") or {}).get("buttons", [])):
+            given_button = given.get(("button", str(index)))
+            params = (given_button or {}).get("parameters") or []
+            if button["type"] == "URL" and _VARIABLE.search(button.get("url", "")):
+                if given_button is None or given_button.get("sub_type") != "url" \
+                        or not params or not params[0].get("text"):
+                    raise ApiError(131009, f"button {index}: the URL suffix is required")
+            elif button["type"] == "COPY_CODE":
+                if given_button is None or given_button.get("sub_type") != "copy_code" \
+                        or not params or not params[0].get("coupon_code"):
+                    raise ApiError(131009, f"button {index}: the coupon_code is required")
+            elif given_button is not None and button["type"] == "QUICK_REPLY" \
+                    and given_button.get("sub_type") != "quick_reply":
+                raise ApiError(131009, f"button {index}: sub_type must be quick_reply")
+
+    def _create_template(self, waba_id, data):
+        """``POST /{waba_id}/message_templates``: a new template, PENDING until
+        :meth:`post_template_status` approves (or rejects) it."""
+        name, language, category = data.get("name"), data.get("language"), data.get("category")
+        if not re.fullmatch(r"[a-z0-9_]{1,512}", name or "") or not language \
+                or category not in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            raise ApiError(100, "name (lowercase), language and category are required")
+        components = data.get("components") or []
+        body = next((c for c in components if c.get("type") == "BODY"), None)
+        if not body or not body.get("text"):
+            raise ApiError(100, "A BODY component with text is required")
+        count = len(set(_VARIABLE.findall(body["text"])))
+        examples = ((body.get("example") or {}).get("body_text") or [[]])[0]
+        if count and len(examples) != count:
+            raise ApiError(100, f"body_text: {count} examples are required")
+        for component in components:
+            for button in component.get("buttons") or []:
+                if button.get("type") == "URL" and _VARIABLE.search(button.get("url", "")) \
+                        and not button.get("example"):
+                    raise ApiError(100, "A dynamic URL button needs an example")
+        with self._lock:
+            templates = self._templates.setdefault(waba_id, [])
+            if any(t["name"] == name and t["language"] == language for t in templates):
+                raise ApiError(100, f"Template {name} already exists in {language}")
+            template = {"id": str(next(_template_ids)), "name": name, "language": language,
+                        "status": "PENDING", "category": category, "components": components}
+            templates.append(template)
+        if self.lively:
+            account = next(a for a in self.accounts.values() if a["waba_id"] == waba_id)
+            self._queue_change(account, {"field": "message_template_status_update", "value": {
+                "event": "APPROVED", "message_template_id": int(template["id"]),
+                "message_template_name": name, "message_template_language": language,
+                "reason": "NONE"}}, step=25)
+            template["status"] = "APPROVED"
+        return {"id": template["id"], "status": "PENDING", "category": category}
 
     def _upload(self, content_type, body):
         fields = _multipart(content_type, body)
@@ -492,6 +646,56 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         _logger.debug("%s %s", self.address_string(), args[0] % args[1:])
+
+
+def _length(value, limit, what):
+    if not isinstance(value, str) or not value or len(value) > INTERACTIVE_LIMITS[limit]:
+        raise ApiError(131009, f"{what}: 1 to {INTERACTIVE_LIMITS[limit]} characters")
+
+
+def _check_interactive(interactive):
+    """Refuse an interactive object as Meta does (131009, naming the parameter)."""
+    kind, action = interactive.get("type"), interactive.get("action")
+    if kind not in ("button", "list", "cta_url") or not isinstance(action, dict):
+        raise ApiError(131009, "interactive.type must be button, list or cta_url with an action")
+    _length((interactive.get("body") or {}).get("text"), "body", "body.text")
+    if interactive.get("footer"):
+        _length(interactive["footer"].get("text"), "footer", "footer.text")
+    if (interactive.get("header") or {}).get("type") == "text":
+        _length(interactive["header"].get("text"), "header", "header.text")
+    if kind == "button":
+        buttons = action.get("buttons") or []
+        if not 1 <= len(buttons) <= 3:
+            raise ApiError(131009, "action.buttons: 1 to 3 buttons")
+        for button in buttons:
+            reply = button.get("reply") or {}
+            if button.get("type") != "reply":
+                raise ApiError(131009, "action.buttons[].type must be reply")
+            _length(reply.get("title"), "reply_title", "action.buttons[].reply.title")
+            _length(reply.get("id"), "reply_id", "action.buttons[].reply.id")
+        if len({b["reply"]["id"] for b in buttons}) < len(buttons):
+            raise ApiError(131009, "action.buttons: ids must be unique")
+    elif kind == "list":
+        _length(action.get("button"), "list_button", "action.button")
+        sections = action.get("sections") or []
+        rows = [row for section in sections for row in section.get("rows") or []]
+        if not 1 <= len(sections) <= 10 or not 1 <= len(rows) <= 10:
+            raise ApiError(131009, "action.sections: 1 to 10 sections, 1 to 10 rows in all")
+        for section in sections:
+            if len(sections) > 1:
+                _length(section.get("title"), "section_title", "sections[].title")
+        for row in rows:
+            _length(row.get("title"), "row_title", "rows[].title")
+            _length(row.get("id"), "row_id", "rows[].id")
+            if "description" in row:
+                _length(row["description"], "row_description", "rows[].description")
+    else:
+        parameters = action.get("parameters") or {}
+        if action.get("name") != "cta_url":
+            raise ApiError(131009, "action.name must be cta_url")
+        _length(parameters.get("display_text"), "display_text", "parameters.display_text")
+        if not str(parameters.get("url") or "").startswith(("http://", "https://")):
+            raise ApiError(131009, "parameters.url must be an http(s) URL")
 
 
 def _json(body):
@@ -560,7 +764,7 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     simulator = CloudApiSimulator(dict(args.account), callback_url=args.callback,
-                                  port=args.port, auto_deliver=True)
+                                  port=args.port, auto_deliver=True, lively=bool(args.chatter))
     with simulator, contextlib.suppress(KeyboardInterrupt):
         sys.stdout.write(f"WhatsApp Cloud API simulator listening on {simulator.api_base_url()}"
                          f", webhooks to {args.callback or 'nowhere'}\n")

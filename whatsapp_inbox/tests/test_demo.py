@@ -37,3 +37,12 @@ class TestDemoData(TransactionCase):
         """The demo shop is Brazilian: (11) 9xxxx-xxxx typed by its agents is valid."""
         self.assertEqual(self.env.ref("base.main_company").country_id,
                          self.env.ref("base.br"))
+
+    def test_demo_template_with_image_header_and_buttons(self):
+        template = self.env.ref("whatsapp_inbox.whatsapp_inbox_template_oferta_imagem_demo")
+        self.assertEqual(template.header_attachment_id.mimetype, "image/png")
+        self.assertEqual([key for key, _label in template._variables()],
+                         [1, "button_0", "button_1"])
+        conversation = self.env["whatsapp.inbox.conversation"].search(
+            [("connection_id", "=", template.connection_id.id)], limit=1)
+        self.assertEqual(template._default_values(conversation)["button_1"], "NATAL10")

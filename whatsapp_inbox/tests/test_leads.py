@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -149,7 +150,8 @@ class TestStartAttendance(WhatsappInboxSimulatorCase):
         wizard = self.start(channel="whatsapp", name="Ana", phone="+5511955554444",
                             connection_id=self.connection.id, template_id=template.id)
         self.assertEqual(wizard.param_ids.mapped("value"), ["Ana", "Agent Smith"])
-        self.assertEqual(wizard.preview, "Olá Ana! Aqui é da Agent Smith. Como podemos ajudar?")
+        self.assertEqual(wizard.preview, "Olá Ana! Aqui é da Agent Smith. Como podemos ajudar?"
+                                         "\n[Falar com atendente]")
 
     def test_whatsapp_finds_the_customer_who_wrote_without_the_ninth_digit(self):
         self.receive(payloads.text("551187654321", "Oi"))
@@ -296,10 +298,34 @@ class TestTriageBot(WhatsappInboxSimulatorCase):
         self.receive(payloads.text(WA, "Oi"))
         conversation = self.conversation_of(WA)
         self.assertEqual(conversation.state, "bot")
-        self.assertIn("1. Vendas\n2. Suporte", self.bot_lines(conversation)[0])
+        menu = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")[0]
+        self.assertEqual(menu.message_type, "interactive", "two departments and a person: "
+                                                          "three reply buttons")
+        buttons = json.loads(menu.interactive_payload)["action"]["buttons"]
+        self.assertEqual([(b["reply"]["id"], b["reply"]["title"]) for b in buttons],
+                         [("1", "Vendas"), ("2", "Suporte"), ("0", "Talk to a person")])
         self.receive(payloads.text(WA, "2"))
         self.assertConversation(conversation, state="waiting", department_id=self.support)
         self.assertIn("Suporte", self.bot_lines(conversation)[-1])
+
+    def test_tapped_button_routes_and_many_departments_get_a_list(self):
+        Department = self.env["whatsapp.inbox.department"]
+        self.connection.bot_department_ids |= Department.create([
+            {"name": f"Departamento número {n} com nome longo", "sequence": 10 + n}
+            for n in range(3)])
+        self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA)
+        menu = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")[0]
+        interactive = json.loads(menu.interactive_payload)
+        self.assertEqual(interactive["type"], "list", "six choices: a list")
+        rows = interactive["action"]["sections"][0]["rows"]
+        self.assertEqual(len(rows), 6)
+        self.assertTrue(all(len(row["title"]) <= 24 for row in rows), "cut to Meta's limit")
+        self.receive(payloads.inbound(WA, "interactive", {
+            "type": "list_reply", "list_reply": {"id": "1", "title": "Vendas"}}))
+        self.assertConversation(conversation, state="waiting", department_id=self.sales)
+        choice = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")[-1]
+        self.assertEqual((choice.choice_id, choice.choice_title), ("1", "Vendas"))
 
     def test_hands_over_on_request_or_when_lost(self):
         self.receive(payloads.text(WA, "Oi"))

@@ -40,7 +40,8 @@ class TestTemplates(WhatsappInboxSimulatorCase):
         self.assertEqual(composer.param_ids.mapped("name"), ["{{1}}", "{{2}}"])
         composer.param_ids[0].value = "Ana"
         composer.param_ids[1].value = "#123"
-        self.assertEqual(composer.preview, "Olá Ana, seu pedido #123 foi enviado.")
+        self.assertEqual(composer.preview, "Pedido a caminho\nOlá Ana, seu pedido #123 foi "
+                                           "enviado.\nObrigado pela preferência")
         composer.action_send()
         self.assertEqual(conversation.wa_message_ids.message_type, "template")
 

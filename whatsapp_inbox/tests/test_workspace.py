@@ -274,7 +274,7 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
         self.assertNotIn("promo_natal (pt_BR)", [t["name"] for t in offered], "approved only")
         welcome = next(t for t in offered if t["id"] == template.id)
         self.assertEqual(welcome["values"], {"1": "Rita", "2": ""})
-        self.assertEqual(welcome["buttons"], ["Falar com atendente"])
+        self.assertEqual([b["text"] for b in welcome["buttons"]], ["Falar com atendente"])
         with self.assertRaises(UserError):
             self.as_agent.workspace_send(conversation.id, "free text")
         self.as_agent.workspace_send_template(conversation.id, template.id,

@@ -82,8 +82,12 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.assertEqual((sent.body, sent.status), ("Olá!\nComo posso ajudar?", "read"))
         self.assertEqual(conversation.state, "open")
         self.assertFalse(conversation.unread)
-        self.assertEqual(conversation.wa_message_ids.filtered(
-            lambda m: m.direction == "in").read_receipt, "to_send")
+        # opening queued the read receipt; typing told Meta at once ("typing…" marks it read)
+        inbound = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")
+        self.assertEqual(inbound.read_receipt, "sent")
+        self.assertIn({"messaging_product": "whatsapp", "status": "read",
+                       "message_id": inbound.wamid, "typing_indicator": {"type": "text"}},
+                      [request["body"] for request in self.sim.sent])
 
     def test_template_outside_the_window(self):
         """No window: the composer is the template picker; variables typed, previewed."""

@@ -17,6 +17,7 @@ _lt = LazyTranslate(__name__)
 
 TIMEOUT = 15  # seconds, per request
 MEDIA_TIMEOUT = 60
+TYPING_TIMEOUT = 5  # an agent's keystroke waits for it
 
 # Meta error codes (and our transport codes) -> failure type. Anything else is
 # "unknown", its code and Meta's text kept on the message.
@@ -173,6 +174,17 @@ class WhatsAppCloudApi:
             "messaging_product": "whatsapp", "status": "read", "message_id": wamid,
         })
 
+    def send_typing(self, wamid):
+        """Mark the customer's message read and show them "typing…" (Meta hides it after
+        25 s or when we reply).
+
+        ``POST /{phone_number_id}/messages`` ``{"status": "read", "message_id": wamid,
+        "typing_indicator": {"type": "text"}}`` -> ``{"success": true}``"""
+        self._request("POST", f"{self.phone_number_id}/messages", timeout=TYPING_TIMEOUT, json={
+            "messaging_product": "whatsapp", "status": "read", "message_id": wamid,
+            "typing_indicator": {"type": "text"},
+        })
+
     def upload_media(self, filename, mimetype, data):
         """``POST /{phone_number_id}/media`` (multipart) -> ``{"id": "<media id>"}``"""
         result = self._request(
@@ -219,3 +231,16 @@ class WhatsAppCloudApi:
             templates += page.get("data") or []
             url, params = (page.get("paging") or {}).get("next"), None
         return templates
+
+    def create_template(self, template):
+        """Submit a message template for review.
+
+        ``POST /{waba_id}/message_templates`` ``{"name": "promo", "language": "pt_BR",
+        "category": "MARKETING", "components": [{"type": "BODY", "text": "Oi {{1}}",
+        "example": {"body_text": [["Ana"]]}}, ...]}``
+        -> ``{"id": "<template id>", "status": "PENDING", "category": "MARKETING"}``
+        """
+        result = self._request("POST", f"{self.waba_id}/message_templates", json=template)
+        if not isinstance(result, dict) or not result.get("id"):
+            raise GraphApiError("invalid_response", "Meta returned no template id")
+        return result

@@ -111,6 +111,8 @@ class Message:
     status: str = ""  # history and echoes: what Meta says became of it
     shared_wa_id: str = ""  # a contacts message answering our request for the phone number
     raw: str = ""  # unsupported types: the item as Meta sent it (JSON)
+    # the button or list row chosen (its id), or a template quick reply's payload
+    choice_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +453,7 @@ def _message(message, phone_number_id, where, origin="messages", echo=False, thr
         status=_text(context, "status", 32).lower(),
         shared_wa_id=_shared_wa_id(message) if kind == "contacts" else "",
         raw=json.dumps(message, ensure_ascii=False) if kind == "unsupported" else "",
+        choice_id=_choice_id(message, kind),
     )
 
 
@@ -462,6 +465,19 @@ def _shared_wa_id(message):
             for phone in _list(card, "phones"):
                 if isinstance(phone, dict) and (wa_id := _id(phone, "wa_id")):
                     return wa_id
+    return ""
+
+
+def _choice_id(message, kind):
+    """The id of the reply button or list row the customer tapped (``interactive``
+    ``button_reply`` / ``list_reply``), or the payload of a template's quick reply."""
+    if kind == "button":
+        return _text(_object(message, "button"), "payload", 256)
+    if kind == "interactive":
+        content = _object(message, "interactive")
+        reply_type = _text(content, "type")
+        if reply_type in ("button_reply", "list_reply"):
+            return _text(_object(content, reply_type), "id", 256)
     return ""
 
 

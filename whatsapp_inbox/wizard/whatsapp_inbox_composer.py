@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import interactive
+
 
 class WhatsappInboxComposer(models.TransientModel):
     """Write to a customer: free text inside the 24-hour window, else a template."""
@@ -14,7 +16,9 @@ class WhatsappInboxComposer(models.TransientModel):
     window_expires_at = fields.Datetime(related="conversation_id.window_expires_at")
     can_send_text = fields.Boolean(compute="_compute_can_send_text")
     opted_out = fields.Boolean(related="conversation_id.opted_out")
-    mode = fields.Selection([("text", "Message"), ("template", "Template")],
+    mode = fields.Selection([("text", "Message"), ("template", "Template"),
+                             ("buttons", "Reply buttons"), ("list", "List"),
+                             ("cta_url", "Link button")],
                             compute="_compute_mode", store=True, readonly=False)
     body = fields.Text()
     canned_response_id = fields.Many2one(
@@ -27,6 +31,21 @@ class WhatsappInboxComposer(models.TransientModel):
         domain="[('connection_id', '=', connection_id), ('status', '=', 'APPROVED')]")
     param_ids = fields.One2many("whatsapp.inbox.composer.param", "composer_id",
                                 compute="_compute_param_ids", store=True, readonly=False)
+    button_1 = fields.Char(help="Reply button titles: 20 characters each.")
+    button_2 = fields.Char()
+    button_3 = fields.Char()
+    list_button = fields.Char("List button", help="The label that opens the list (20 "
+                                                  "characters).")
+    list_rows = fields.Text(
+        "Choices", help="One choice a line (24 characters); a line starting with # begins a "
+                        "section with that title. Up to 10 choices.")
+    cta_text = fields.Char("Button text", help="20 characters.")
+    cta_url = fields.Char("Link")
+    header_format = fields.Selection(related="template_id.header_format")
+    header_file = fields.Binary(
+        help="The image, video or document of the template's header (else the template's own "
+             "header file).")
+    header_filename = fields.Char()
     preview = fields.Text(compute="_compute_preview")
 
     @api.depends("conversation_id.window_expires_at")
@@ -51,16 +70,17 @@ class WhatsappInboxComposer(models.TransientModel):
         for composer in self:
             values = composer.template_id._default_values(composer.conversation_id) \
                 if composer.template_id else {}
+            labels = dict(composer.template_id._variables()) if composer.template_id else {}
             composer.param_ids = [fields.Command.clear()] + [
-                fields.Command.create({"number": number, "value": value})
-                for number, value in values.items()
+                fields.Command.create({"key": str(key), "name": labels[key], "value": value})
+                for key, value in values.items()
             ]
 
     @api.depends("template_id", "param_ids.value")
     def _compute_preview(self):
         for composer in self:
-            composer.preview = composer.template_id and composer.template_id._render(
-                {p.number: p.value for p in composer.param_ids})
+            composer.preview = composer.template_id and composer.template_id._preview(
+                composer.param_ids._values())
 
     def action_send(self):
         self.ensure_one()
@@ -69,7 +89,18 @@ class WhatsappInboxComposer(models.TransientModel):
             if not self.template_id:
                 raise UserError(self.env._("Choose an approved template."))
             conversation._send_template(
-                self.template_id, {p.number: p.value for p in self.param_ids})
+                self.template_id, self.param_ids._values(),
+                attachment=self._header_attachment(conversation))
+        elif self.mode == "buttons":
+            titles = [t for t in (self.button_1, self.button_2, self.button_3) if t]
+            conversation._send_interactive(interactive.reply_buttons(
+                self.body or "", [(str(index), title) for index, title in enumerate(titles, 1)]))
+        elif self.mode == "list":
+            conversation._send_interactive(interactive.list_menu(
+                self.body or "", self.list_button or "", self._list_sections()))
+        elif self.mode == "cta_url":
+            conversation._send_interactive(interactive.cta_url(
+                self.body or "", self.cta_text or "", self.cta_url or ""))
         else:
             if not self.body and not self.attachment_ids:
                 raise UserError(self.env._("Write a message or attach a file."))
@@ -79,18 +110,40 @@ class WhatsappInboxComposer(models.TransientModel):
                 conversation._send_text(self.body)
         return {"type": "ir.actions.act_window_close"}
 
+    def _list_sections(self):
+        """``list_rows`` as ``[(title, [(id, title, None)])]``: rows are numbered 1, 2..."""
+        sections, number = [], 0
+        for line in (self.list_rows or "").splitlines():
+            line = line.strip()
+            if line.startswith("#"):
+                sections.append((line.lstrip("# ").strip(), []))
+            elif line:
+                if not sections:
+                    sections.append((None, []))
+                number += 1
+                sections[-1][1].append((str(number), line, None))
+        return sections
+
+    def _header_attachment(self, conversation):
+        """The uploaded header file as an attachment of the conversation (or none)."""
+        self.ensure_one()
+        if not self.header_file:
+            return self.env["ir.attachment"]
+        return self.env["ir.attachment"].create({
+            "name": self.header_filename or "header", "datas": self.header_file,
+            "res_model": conversation._name, "res_id": conversation.id})
+
 
 class WhatsappInboxComposerParam(models.TransientModel):
     _name = "whatsapp.inbox.composer.param"
     _description = "WhatsApp Composer Variable"
-    _order = "number"
+    _order = "id"
 
     composer_id = fields.Many2one("whatsapp.inbox.composer", required=True, ondelete="cascade")
-    number = fields.Integer(readonly=True)
-    name = fields.Char("Variable", compute="_compute_name")
+    key = fields.Char(readonly=True, help="See whatsapp.inbox.template._variables.")
+    name = fields.Char("Variable", readonly=True)
     value = fields.Char()
 
-    @api.depends("number")
-    def _compute_name(self):
-        for param in self:
-            param.name = f"{{{{{param.number}}}}}"
+    def _values(self):
+        """``{key: value}`` as the template's send wants it."""
+        return {int(p.key) if p.key.isdigit() else p.key: p.value or "" for p in self}

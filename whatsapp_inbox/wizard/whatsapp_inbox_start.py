@@ -38,6 +38,11 @@ class WhatsappInboxStart(models.TransientModel):
         domain="[('connection_id', '=', connection_id), ('status', '=', 'APPROVED')]")
     param_ids = fields.One2many("whatsapp.inbox.start.param", "start_id",
                                 compute="_compute_param_ids", store=True, readonly=False)
+    header_format = fields.Selection(related="template_id.header_format")
+    header_file = fields.Binary(
+        help="The image, video or document of the template's header (else the template's own "
+             "header file).")
+    header_filename = fields.Char()
     preview = fields.Text(compute="_compute_preview")
     body = fields.Text("Message / call notes")
 
@@ -56,15 +61,16 @@ class WhatsappInboxStart(models.TransientModel):
         for start in self:
             values = start.template_id._default_values(start._prefill_conversation()) \
                 if start.template_id else {}
+            labels = dict(start.template_id._variables()) if start.template_id else {}
             start.param_ids = [fields.Command.clear()] + [
-                fields.Command.create({"number": number, "value": value})
-                for number, value in values.items()]
+                fields.Command.create({"key": str(key), "name": labels[key], "value": value})
+                for key, value in values.items()]
 
     @api.depends("template_id", "param_ids.value")
     def _compute_preview(self):
         for start in self:
-            start.preview = start.template_id and start.template_id._render(
-                {p.number: p.value for p in start.param_ids})
+            start.preview = start.template_id and start.template_id._preview(
+                start.param_ids._values())
 
     def _prefill_conversation(self):
         """The conversation about to start, in memory, for the template's variables."""
@@ -153,8 +159,13 @@ class WhatsappInboxStart(models.TransientModel):
 
     def _start_whatsapp(self, conversation):
         # the send door records the reply, which assigns the conversation to me
-        conversation._send_template(self.template_id,
-                                    {p.number: p.value for p in self.param_ids})
+        attachment = self.env["ir.attachment"]
+        if self.header_file:
+            attachment = attachment.create({
+                "name": self.header_filename or "header", "datas": self.header_file,
+                "res_model": conversation._name, "res_id": conversation.id})
+        conversation._send_template(self.template_id, self.param_ids._values(),
+                                    attachment=attachment)
 
     def _start_email(self, conversation):
         partner = conversation.partner_id or self.env["res.partner"].find_or_create(
@@ -183,14 +194,13 @@ class WhatsappInboxStart(models.TransientModel):
 class WhatsappInboxStartParam(models.TransientModel):
     _name = "whatsapp.inbox.start.param"
     _description = "Template Variable of a New Attendance"
-    _order = "number"
+    _order = "id"
 
     start_id = fields.Many2one("whatsapp.inbox.start", required=True, ondelete="cascade")
-    number = fields.Integer(readonly=True)
-    name = fields.Char("Variable", compute="_compute_name")
+    key = fields.Char(readonly=True, help="See whatsapp.inbox.template._variables.")
+    name = fields.Char("Variable", readonly=True)
     value = fields.Char()
 
-    @api.depends("number")
-    def _compute_name(self):
-        for param in self:
-            param.name = f"{{{{{param.number}}}}}"
+    def _values(self):
+        """``{key: value}`` as the template's send wants it."""
+        return {int(p.key) if p.key.isdigit() else p.key: p.value or "" for p in self}

@@ -8,6 +8,9 @@ import { useDebounced } from "@web/core/utils/timing";
 
 const MODEL = "whatsapp.inbox.conversation";
 const QUICK_REPLY = /^\/(\S*)$/;
+// Meta shows "typing…" for 25 s: tell it again at most every 20 s (the server limits too)
+const TYPING_EVERY_MS = 20000;
+const BUTTON_LINE = /^\[([^\]]{1,20})\]$/;
 
 /**
  * The one composer under the conversation: Enter sends, Shift+Enter is a new
@@ -35,7 +38,9 @@ export class InboxComposer extends Component {
             sending: false,
             quickReplies: [],
             quickIndex: 0,
+            buttons: null, // reply buttons being written: [title, title, title]
         });
+        this.typingSentAt = 0;
         this.placeholders = {
             reply: _t("Type a message"),
             note: _t("Write an internal note: only colleagues see it"),
@@ -53,6 +58,8 @@ export class InboxComposer extends Component {
                 this.ui.text = "";
                 this.ui.mode = "reply";
                 this.ui.quickReplies = [];
+                this.ui.buttons = null;
+                this.typingSentAt = 0;
             },
             () => [this.conversation.id]
         );
@@ -107,12 +114,32 @@ export class InboxComposer extends Component {
 
     onInput(ev) {
         this.ui.text = ev.target.value;
+        this.notifyTyping();
         const match = this.ui.text.match(QUICK_REPLY);
         if (match) {
             this.searchQuickReplies(match[1]);
         } else {
             this.ui.quickReplies = [];
         }
+    }
+
+    /** The customer sees "typing…" while the agent writes a reply (not a note). */
+    notifyTyping() {
+        const now = Date.now();
+        if (
+            this.ui.mode !== "reply" ||
+            !this.canWrite ||
+            !this.ui.text.trim() ||
+            now - this.typingSentAt < TYPING_EVERY_MS
+        ) {
+            return;
+        }
+        this.typingSentAt = now;
+        this.orm.silent.call(MODEL, "workspace_typing", [this.conversation.id]).catch(() => {});
+    }
+
+    toggleButtons() {
+        this.ui.buttons = this.ui.buttons ? null : ["", "", ""];
     }
 
     async searchQuickReplies(term) {
@@ -129,7 +156,14 @@ export class InboxComposer extends Component {
     }
 
     pickQuickReply(reply) {
-        this.ui.text = reply.substitution || "";
+        // a canned response ending with lines "[Choice]" (up to 3) becomes reply buttons
+        const lines = (reply.substitution || "").split("\n");
+        const titles = [];
+        while (lines.length > 1 && titles.length < 3 && BUTTON_LINE.test(lines.at(-1).trim())) {
+            titles.unshift(lines.pop().trim().match(BUTTON_LINE)[1]);
+        }
+        this.ui.buttons = titles.length ? [...titles, "", ""].slice(0, 3) : this.ui.buttons;
+        this.ui.text = titles.length ? lines.join("\n").trim() : reply.substitution || "";
         this.ui.quickReplies = [];
         this.textareaRef.el.value = this.ui.text;
         this.textareaRef.el.focus();
@@ -211,6 +245,14 @@ export class InboxComposer extends Component {
         try {
             if (this.ui.mode === "note") {
                 await this.orm.call(MODEL, "workspace_post_note", [this.conversation.id, text, ids]);
+            } else if (this.ui.buttons) {
+                await this.orm.call(MODEL, "workspace_send_buttons", [
+                    this.conversation.id,
+                    text,
+                    this.ui.buttons,
+                    this.props.replyTo?.wa_id || false,
+                ]);
+                this.ui.buttons = null;
             } else {
                 await this.orm.call(MODEL, "workspace_send", [
                     this.conversation.id,
@@ -239,7 +281,15 @@ export class InboxTemplatePicker extends Component {
 
     setup() {
         this.orm = useService("orm");
-        this.ui = useState({ templates: [], templateId: false, values: {}, sending: false });
+        this.ui = useState({
+            templates: [],
+            templateId: false,
+            values: {},
+            sending: false,
+            headerFile: null, // {id, name} uploaded for a media header
+            uploading: false,
+        });
+        this.http = useService("http");
         onWillStart(async () => {
             this.ui.templates = await this.orm.call(MODEL, "workspace_templates", [
                 this.props.model.state.current.conversation.id,
@@ -254,17 +304,66 @@ export class InboxTemplatePicker extends Component {
         return this.ui.templates.find((t) => t.id === this.ui.templateId);
     }
 
-    get numbers() {
-        return Object.keys(this.template?.values || {});
+    get variables() {
+        return this.template?.variables || [];
+    }
+
+    get mediaHeader() {
+        return ["IMAGE", "VIDEO", "DOCUMENT"].includes(this.template?.header_format);
     }
 
     choose(id) {
         this.ui.templateId = Number(id) || false;
         this.ui.values = { ...(this.template?.values || {}) };
+        this.ui.headerFile = null;
     }
 
     render(text) {
         return (text || "").replace(/{{\s*(\d+)\s*}}/g, (all, n) => this.ui.values[n] || all);
+    }
+
+    renderHeader(text) {
+        return (text || "").replace(/{{\s*1\s*}}/, (all) => this.ui.values.header || all);
+    }
+
+    buttonLabel(button) {
+        if (button.type === "URL") {
+            const url = button.key
+                ? button.url.replace(/{{\s*1\s*}}/, this.ui.values[button.key] || "{{1}}")
+                : button.url;
+            return `${button.text} → ${url}`;
+        }
+        if (button.type === "COPY_CODE") {
+            return `${button.text || _t("Copy code")}: ${this.ui.values[button.key] || "…"}`;
+        }
+        return button.text;
+    }
+
+    async onHeaderFile(ev) {
+        const [file] = ev.target.files;
+        ev.target.value = "";
+        if (!file) {
+            return;
+        }
+        this.ui.uploading = true;
+        try {
+            const answer = await this.http.post(
+                "/web/binary/upload_attachment",
+                {
+                    csrf_token: odoo.csrf_token,
+                    ufile: [file],
+                    model: MODEL,
+                    id: this.props.model.state.current.conversation.id,
+                },
+                "text"
+            );
+            const [result] = JSON.parse(answer);
+            if (result && !result.error) {
+                this.ui.headerFile = { id: result.id, name: result.filename || file.name };
+            }
+        } finally {
+            this.ui.uploading = false;
+        }
     }
 
     async send() {
@@ -277,6 +376,7 @@ export class InboxTemplatePicker extends Component {
                 this.props.model.state.current.conversation.id,
                 this.template.id,
                 this.ui.values,
+                this.ui.headerFile?.id || false,
             ]);
         } finally {
             this.ui.sending = false;

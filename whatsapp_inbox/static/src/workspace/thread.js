@@ -255,13 +255,20 @@ export class InboxThread extends Component {
         });
     }
 
+    async removeReaction(message) {
+        await this.orm.call(MODEL, "workspace_react", [this.conversation.id, message.wa_id, ""]);
+        await this.props.model.sync();
+    }
+
     get errorOutOfView() {
         const error = this.conversation.error;
         return error && !this.current.messages.some((m) => m.id === error.message_id);
     }
 
     reactionTitle(direction) {
-        return direction === "in" ? _t("The customer's reaction") : _t("Our reaction");
+        return direction === "in"
+            ? _t("The customer's reaction")
+            : _t("Our reaction: click to remove it");
     }
 
     async errorAction(method) {

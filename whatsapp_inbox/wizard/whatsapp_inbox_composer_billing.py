@@ -26,6 +26,7 @@ class WhatsappInboxComposer(models.TransientModel):
             price = Price._price_of(composer.conversation_id.wa_id, category)
             label = dict(template._fields["category"]._description_selection(self.env))[
                 template.category]
+            amount = f" ({price.price:g} {price.currency_id.name})" if price.price else ""
             composer.billing_warning = self.env._(
                 "Meta bills this %(category)s template%(price)s.", category=label.lower(),
-                price=f" ({price.price:g} {price.currency_id.name})" if price.price else "")
+                price=amount)

@@ -33,12 +33,12 @@ class WhatsappInboxConversation(models.Model):
         shared = "".join(c for c in self.phone or "" if c.isdigit())
         return shared or self.bsuid or self.wa_id
 
-    def _send_template(self, template, values, automated=False):
+    def _send_template(self, template, values, **kwargs):
         if template.category == "AUTHENTICATION" and self.username_only:
             raise UserError(self.env._(
                 "%s hides their number behind a username: WhatsApp refuses authentication "
                 "templates to them. Ask for their phone number first.", self.display_name))
-        return super()._send_template(template, values, automated=automated)
+        return super()._send_template(template, values, **kwargs)
 
     def action_ask_phone_number(self):
         """Send the request-contact-info message: the customer shares their number with one

@@ -30,12 +30,12 @@ class WhatsappInboxConversation(models.Model):
             self.connection_id, Consent._customer_hash(self.wa_id),
             scope="marketing").status == "opt_out"
 
-    def _send_template(self, template, values, automated=False):
+    def _send_template(self, template, values, **kwargs):
         if template.category == "MARKETING" and self._refuses_marketing():
             raise UserError(self.env._(
                 "%s stopped marketing messages from this number in WhatsApp: send a utility "
                 "template, or wait until they resume them.", self.display_name))
-        return super()._send_template(template, values, automated=automated)
+        return super()._send_template(template, values, **kwargs)
 
     @api.model
     def _apply_preferences(self, items):

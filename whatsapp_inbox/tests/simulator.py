@@ -656,8 +656,12 @@ def _length(value, limit, what):
 def _check_interactive(interactive):
     """Refuse an interactive object as Meta does (131009, naming the parameter)."""
     kind, action = interactive.get("type"), interactive.get("action")
+    if kind == "request_contact_info" and action == {"name": "request_contact_info"}:
+        _length((interactive.get("body") or {}).get("text"), "body", "body.text")
+        return
     if kind not in ("button", "list", "cta_url") or not isinstance(action, dict):
-        raise ApiError(131009, "interactive.type must be button, list or cta_url with an action")
+        raise ApiError(131009, "interactive.type must be button, list, cta_url or "
+                       "request_contact_info with an action")
     _length((interactive.get("body") or {}).get("text"), "body", "body.text")
     if interactive.get("footer"):
         _length(interactive["footer"].get("text"), "footer", "footer.text")

@@ -12,6 +12,7 @@ from odoo.tools import convert_file
 
 from ..tools import webhook
 from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
+from .simulator import default_templates, new_template
 
 PNID = "PNID-BR"
 HOUR = 3600
@@ -194,6 +195,11 @@ class TestMarketingPreferences(WhatsappInboxSimulatorCase):
         self.utility = Template.create({
             "name": "aviso", "language": "pt_BR", "connection_id": self.connection.id,
             "category": "UTILITY", "status": "APPROVED", "body": "Seu pedido saiu."})
+        # Meta knows them too: the simulator refuses templates its WABA does not have
+        self.sim.set_templates("WABA-BR", [
+            *default_templates(),
+            new_template("promo", "pt_BR", "Promoção!", category="MARKETING"),
+            new_template("aviso", "pt_BR", "Seu pedido saiu.")])
 
     def test_stop_blocks_marketing_only_and_resume_allows_it(self):
         conversation = self.open_window("5511987650011")

@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -73,6 +74,8 @@ EXTRA_ADDONS = []  # folders the bench adds to the addons path
 # What Odoo's test log tells (odoo/tests/result.py, odoo/service/server.py).
 TEST_SUMMARY = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
 BROWSER_SKIPPED = re.compile(r"skipped .* : .*(websocket|chrom)", re.IGNORECASE)
+# the first line of each entry of Odoo's log (a traceback's lines do not start so)
+LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ")
 
 
 class Failure(Exception):
@@ -523,13 +526,31 @@ def odoo_tests(pg, db, tags, report):
             report.problems.append(f"Odoo ran no test: --test-tags={tags} matches none")
     else:
         report.problems.append("Odoo logged no test summary (did the addon load?)")
-    errors = [line.strip() for line in lines if " ERROR " in line or " CRITICAL " in line]
+    errors = error_lines(lines)
     if errors:
         report.problems.append(f"{len(errors)} ERROR/CRITICAL log line(s), the first: {errors[0]}")
     skipped = [line.strip() for line in lines if BROWSER_SKIPPED.search(line)]
     if skipped:
         report.problems.append(f"browser tests were skipped: {skipped[0]}")
     return summary is not None
+
+
+def error_lines(lines):
+    """The ERROR and CRITICAL lines of an Odoo log, but one of Odoo's test harness itself: a
+    request Chrome paused is continued after a finished tour closed the devtools socket
+    (``Fetch.requestPaused`` followed by ``socket is already closed``): nothing failed."""
+    errors = []
+    for index, line in enumerate(lines):
+        if " ERROR " not in line and " CRITICAL " not in line:
+            continue
+        if "odoo.tests.common: While processing message" in line and "Fetch.requestPaused" in line:
+            traceback = itertools.takewhile(lambda later: not LOG_LINE.match(later),
+                                            lines[index + 1:])
+            if any("WebSocketConnectionClosedException: socket is already closed" in later
+                   for later in traceback):
+                continue
+        errors.append(line.strip())
+    return errors
 
 
 def pytest(paths, junit, report, **run):

@@ -144,3 +144,24 @@ def test_an_odoo_src_holding_something_else_is_not_overwritten(env, tmp_path):
     with pytest.raises(devctl.Failure, match="is not an Odoo 18.0 source tree"):
         devctl.odoo_src()
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me\n"
+
+
+HARNESS_RACE = [
+    "2026-12-02 01:00:28,714 14445 ERROR db odoo.tests.common: While processing message "
+    '{"method":"Fetch.requestPaused","params":{}}\n',
+    "Traceback (most recent call last):\n",
+    "websocket._exceptions.WebSocketConnectionClosedException: socket is already closed.\n",
+    "2026-12-02 01:00:28,784 14445 INFO db odoo.addons.x: Removing chrome user profile\n",
+]
+
+
+def test_harness_race_after_a_finished_tour_is_not_an_error():
+    assert devctl.error_lines(HARNESS_RACE) == []
+
+
+def test_other_errors_and_other_harness_failures_still_count():
+    other = [HARNESS_RACE[0], "Traceback (most recent call last):\n",
+             "KeyError: 'requestId'\n",
+             "2026-12-02 01:00:29,000 14445 ERROR db odoo.addons.x: FAIL: TestX.test_y\n"]
+    assert len(devctl.error_lines(other)) == 2
+    assert len(devctl.error_lines(HARNESS_RACE + other[3:])) == 1

@@ -1,4 +1,3 @@
-from collections import defaultdict
 
 from odoo import api, fields, models
 
@@ -37,48 +36,17 @@ class WhatsappInboxMessage(models.Model):
         :param list items: ``[(connection, webhook.Message)]``
         :return: the new ``whatsapp.inbox.message`` records, in time order
         """
-        new = {}
-        for connection, record in items:
-            new.setdefault(record.wamid, (connection, record))
-        if new:
-            for message in self.search_fetch([("wamid", "in", list(new))], ["wamid"]):
-                del new[message.wamid]
-        if not new:
-            return self.browse()
-        ordered = sorted(new.values(), key=lambda item: (item[1].timestamp, item[1].wamid))
-        profiles = profiles or {}
-        customers = {}
-        for connection, record in ordered:
-            profile = profiles.get((connection.id, record.customer))
-            customers.setdefault((connection, record.customer), {
-                "bsuid": (profile and profile.bsuid) or record.bsuid,
-                "contact_name": profile and profile.name,
-                "username": profile and profile.username,
+        messages, by_conversation = self._create_from_records(
+            items, profiles, self._prepare_elsewhere_chatter_vals,
+            lambda conversation, record, body, mail_message: {
+                **self._prepare_inbound_vals(conversation, record, body, mail_message),
+                "direction": record.direction,
+                "status": "received" if record.direction == "in"
+                else _PAST_STATUS.get(record.status, "sent"),
+                "origin": record.origin,
+                # history carries no usable media ids (Meta sends recent media separately)
+                **({"media_state": False} if record.origin == "history" else {}),
             })
-        Conversation = self.env["whatsapp.inbox.conversation"]
-        conversations = Conversation._find_or_create_for_customers(customers)
-        bodies = [self._inbound_body(record) for _connection, record in ordered]
-        chatter = self.env["mail.message"].create([
-            self._prepare_elsewhere_chatter_vals(conversations[(connection, record.customer)],
-                                                 record, body)
-            for (connection, record), body in zip(ordered, bodies, strict=True)
-        ])
-        messages = self.create([
-            {**self._prepare_inbound_vals(conversations[(connection, record.customer)], record,
-                                          body, mail_message),
-             "direction": record.direction,
-             "status": "received" if record.direction == "in"
-             else _PAST_STATUS.get(record.status, "sent"),
-             "origin": record.origin,
-             # history carries no usable media ids (Meta sends recent media separately)
-             **({"media_state": False} if record.origin == "history" else {}),
-             "raw_json": record.raw or False}
-            for (connection, record), body, mail_message in zip(ordered, bodies, chatter,
-                                                                strict=True)
-        ])
-        by_conversation = defaultdict(self.browse)
-        for message in messages:
-            by_conversation[message.conversation_id] |= message
         for conversation, batch in by_conversation.items():
             conversation._record_past_messages(batch)
         return messages

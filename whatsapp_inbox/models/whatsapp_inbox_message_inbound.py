@@ -25,6 +25,28 @@ class WhatsappInboxMessage(models.Model):
             of the senders
         :return: the new ``whatsapp.inbox.message`` records, in time order
         """
+        messages, by_conversation = self._create_from_records(
+            items, profiles,
+            lambda conversation, record, body: self._prepare_chatter_vals(
+                conversation, record.kind, body, record.timestamp),
+            self._prepare_inbound_vals)
+        for conversation, batch in by_conversation.items():
+            conversation._receive_messages(batch)
+        messages.conversation_id._run_automations(messages)
+        self.env["whatsapp.inbox.consent"]._record_stop_keywords(messages)
+        if any(message.media_state for message in messages):
+            self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_media")._trigger()
+        return messages
+
+    @api.model
+    def _create_from_records(self, items, profiles, prepare_chatter, prepare_vals):
+        """What recording any webhook message takes: skip the wamids already recorded, order
+        by time, find or create the customers' conversations, create the chatter lines and
+        the rows (``prepare_chatter(conversation, record, body)`` and
+        ``prepare_vals(conversation, record, body, mail_message)`` give their values).
+
+        :return: ``(messages, {conversation: its messages})``, in time order
+        """
         new = {}
         for connection, record in items:
             new.setdefault(record.wamid, (connection, record))
@@ -32,7 +54,7 @@ class WhatsappInboxMessage(models.Model):
             for message in self.search_fetch([("wamid", "in", list(new))], ["wamid"]):
                 del new[message.wamid]
         if not new:
-            return self.browse()
+            return self.browse(), {}
         ordered = sorted(new.values(), key=lambda item: (item[1].timestamp, item[1].wamid))
         profiles = profiles or {}
         customers = {}
@@ -45,30 +67,22 @@ class WhatsappInboxMessage(models.Model):
             })
         conversations = self.env["whatsapp.inbox.conversation"]._find_or_create_for_customers(
             customers)
-
-        bodies = [self._inbound_body(record) for _connection, record in ordered]
+        targets = [conversations[(connection, record.customer)] for connection, record in ordered]
+        records = [record for _connection, record in ordered]
+        bodies = [self._inbound_body(record) for record in records]
         chatter = self.env["mail.message"].create([
-            self._prepare_chatter_vals(conversations[(connection, record.customer)],
-                                       record.kind, body, record.timestamp)
-            for (connection, record), body in zip(ordered, bodies, strict=True)
+            prepare_chatter(conversation, record, body)
+            for conversation, record, body in zip(targets, records, bodies, strict=True)
         ])
         messages = self.create([
-            self._prepare_inbound_vals(conversations[(connection, record.customer)], record,
-                                       body, mail_message)
-            for (connection, record), body, mail_message in zip(ordered, bodies, chatter,
-                                                                strict=True)
+            prepare_vals(conversation, record, body, mail_message)
+            for conversation, record, body, mail_message in zip(targets, records, bodies,
+                                                                chatter, strict=True)
         ])
-
         by_conversation = defaultdict(self.browse)
         for message in messages:
             by_conversation[message.conversation_id] |= message
-        for conversation, batch in by_conversation.items():
-            conversation._receive_messages(batch)
-        messages.conversation_id._run_automations(messages)
-        self.env["whatsapp.inbox.consent"]._record_stop_keywords(messages)
-        if any(message.media_state for message in messages):
-            self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_media")._trigger()
-        return messages
+        return messages, by_conversation
 
     @api.model
     def _inbound_body(self, record):

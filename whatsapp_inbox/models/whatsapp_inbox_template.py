@@ -134,22 +134,31 @@ class WhatsappInboxTemplate(models.Model):
         """
         updated = self.browse()
         statuses = dict(self._fields["status"].selection)
-        for connection, update in items:
+        for (_connection, update), template in self._templates_of(items).items():
             if update.event not in statuses:
                 continue
+            previous, reason = template.status, update.reason
+            reason = reason if reason and reason != "NONE" else False
+            template.write({"status": update.event, "rejected_reason": reason})
+            if previous != update.event:
+                template._log_history("status", previous, update.event, reason)
+            updated |= template
+        return updated
+
+    @api.model
+    def _templates_of(self, items):
+        """``{(connection, update): template}`` of the updates whose template is known
+        (by Meta's id, else by name and language on the update's connection)."""
+        result = {}
+        for connection, update in items:
             domain = ["&", ("name", "=", update.name), ("language", "=", update.language)]
             if update.template_id:
                 domain = ["|", ("meta_id", "=", update.template_id), *domain]
             template = self.with_context(active_test=False).search(
                 [("connection_id", "=", connection.id), *domain], limit=1)
             if template:
-                reason = update.reason
-                template.write({
-                    "status": update.event,
-                    "rejected_reason": reason if reason and reason != "NONE" else False,
-                })
-                updated |= template
-        return updated
+                result[(connection, update)] = template
+        return result
 
     # ------------------------------------------------------------
     # Sending

@@ -21,17 +21,6 @@ class WhatsappInboxTemplate(models.Model):
                                   readonly=True)
 
     @api.model
-    def _apply_status_updates(self, items):
-        templates = self._templates_of(items)
-        before = {key: template.status for key, template in templates.items()}
-        updated = super()._apply_status_updates(items)
-        for (_connection, update), template in templates.items():
-            if template in updated and before[(_connection, update)] != template.status:
-                template._log_history("status", before[(_connection, update)], update.event,
-                                      update.reason if update.reason != "NONE" else "")
-        return updated
-
-    @api.model
     def _apply_lifecycle_updates(self, items):
         """``message_template_quality_update`` and ``template_category_update``.
 
@@ -54,20 +43,6 @@ class WhatsappInboxTemplate(models.Model):
                 if update.scheduled_at else "")
             updated |= template
         return updated
-
-    @api.model
-    def _templates_of(self, items):
-        """``{(connection, update): template}`` of the updates whose template is known."""
-        result = {}
-        for connection, update in items:
-            domain = ["&", ("name", "=", update.name), ("language", "=", update.language)]
-            if update.template_id:
-                domain = ["|", ("meta_id", "=", update.template_id), *domain]
-            template = self.with_context(active_test=False).search(
-                [("connection_id", "=", connection.id), *domain], limit=1)
-            if template:
-                result[(connection, update)] = template
-        return result
 
     def _log_history(self, kind, previous, new, note=""):
         self.ensure_one()

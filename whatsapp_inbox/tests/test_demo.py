@@ -33,6 +33,14 @@ class TestDemoData(TransactionCase):
         self.assertEqual(set(conversations.mapped("state")),
                          {"new", "waiting", "open", "bot", "done", "error"})
 
+    def test_conversations_being_attended_have_their_protocol(self):
+        attended = self.env["whatsapp.inbox.conversation"].search(
+            [("state", "not in", ("new", "done"))])
+        self.assertTrue(attended)
+        self.assertEqual(attended.filtered(lambda c: not c.attendance_protocol),
+                         attended.browse())
+        self.assertEqual(set(attended.current_attendance_id.mapped("state")), {"open"})
+
     def test_local_numbers_are_brazilian(self):
         """The demo shop is Brazilian: (11) 9xxxx-xxxx typed by its agents is valid."""
         self.assertEqual(self.env.ref("base.main_company").country_id,

@@ -187,6 +187,14 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
         self.assertFalse(self.conversation.wa_message_ids.filtered(
             lambda m: m.body == "Cliente antigo"), "a note never goes to the customer")
 
+    def test_header_shows_the_protocol_and_the_panel_the_attendances(self):
+        opened = self.as_agent.workspace_open(self.conversation.id)
+        protocol = self.conversation.attendance_protocol
+        self.assertTrue(protocol)
+        self.assertEqual(opened["conversation"]["protocol"], protocol)
+        self.assertEqual([(a["protocol"], a["state"]) for a in opened["panel"]["attendances"]],
+                         [(protocol, "open")])
+
     def test_last_30_then_older_pages(self):
         for index in range(40):
             self.receive(payloads.text(WA, f"msg {index}"))

@@ -44,6 +44,11 @@ tours.add("whatsapp_inbox_workspace_answer_tour", {
         ...openRow("Tour Customer"),
         { trigger: ".o_wai_in .o_wai_text:contains(Quero um orçamento)" },
         {
+            content: "the attendance's protocol in the header, the attendance in the panel",
+            trigger: ".o_wai_header_protocol:contains(-0)",
+        },
+        { trigger: ".o_wai_attendances .o_wai_attendance_protocol:contains(-0)" },
+        {
             content: "opening it marked it read",
             trigger: `${row("Tour Customer")}:not(.o_wai_row_unread)`,
         },

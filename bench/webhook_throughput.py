@@ -77,9 +77,17 @@ def percentile(values, fraction):
 def bodies_for(connection, posts, per_post, customers):
     """``posts`` signed-to-be delivery bodies of ``per_post`` new text messages each."""
     pnid = connection["phone_number_id"]
-    return [payloads.encode(payloads.delivery(payloads.change(pnid, messages=[
-        payloads.text(customers[(index * per_post + k) % len(customers)], f"msg {index}.{k}")
-        for k in range(per_post)]))) for index in range(posts)]
+    bodies = []
+    for index in range(posts):
+        senders = [customers[(index * per_post + k) % len(customers)] for k in range(per_post)]
+        # as Meta sends them: each sender's profile along with the messages (OCA names the
+        # customer's channel after it)
+        bodies.append(payloads.encode(payloads.delivery(payloads.change(
+            pnid, messages=[payloads.text(sender, f"msg {index}.{k}")
+                            for k, sender in enumerate(senders)],
+            contacts=[payloads.contact(sender, f"Customer {sender[-4:]}")
+                      for sender in dict.fromkeys(senders)]))))
+    return bodies
 
 
 def pending(connection):

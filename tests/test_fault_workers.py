@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 
@@ -99,6 +100,74 @@ def test_worker_killed_mid_batch_then_batch_redelivered(odoo, bus):
     assert expected <= set(counts), "every message stored"
     assert set(counts.values()) == {1}, "and once"
     assert conversations == customers
+    assert not events(odoo, connection, "failed")
+
+
+def blocked_behind(cr, locker, server):
+    """The process of the Odoo server whose PostgreSQL connection waits for a lock held by
+    backend ``locker``, or None (found by the connection's port: the workers inherit the
+    backend name ``odoo-<pid>`` of the server that preloaded the registry)."""
+    cr.execute("SELECT client_port FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+               [locker])
+    ports = {port for (port,) in cr.fetchall()}
+    for process in server.children():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if any(c.laddr.port in ports for c in process.connections("tcp")):
+                return process
+    return None
+
+
+def test_processing_killed_between_journal_and_commit_is_done_once_later(odoo, bus,
+                                                                       connection):
+    customer = "5521987650001"
+    first = payloads.delivery(payloads.change(connection["phone_number_id"], messages=[
+        payloads.text(customer, "before", wamid=f"wamid.{connection['phone_number_id']}.0")]))
+    assert odoo.post_webhook(first, connection["app_secret"]).status_code == 200
+    bus.wait_processed(connection)
+    [conversation] = odoo.call("whatsapp.inbox.conversation", "search",
+                               [("connection_id", "=", connection["id"])])
+    wamid = f"wamid.{connection['phone_number_id']}.1"
+    survivor = payloads.delivery(payloads.change(connection["phone_number_id"], messages=[
+        payloads.text(customer, "survivor", wamid=wamid)]))
+
+    server = psutil.Process(int(os.environ["ODOO_PID"]))
+    locker = psycopg2.connect(dbname=os.environ["ODOO_DB"])
+    try:
+        with locker.cursor() as lock, database() as cr:
+            # the processing of the next delivery blocks inside its transaction on this lock
+            lock.execute("SELECT id FROM whatsapp_inbox_conversation WHERE id = %s FOR UPDATE",
+                         [conversation])
+            lock.execute("SELECT pg_backend_pid()")
+            locker_pid = lock.fetchone()[0]
+            assert odoo.post_webhook(survivor, connection["app_secret"]).status_code == 200, \
+                "acknowledged once journaled, while its processing is blocked"
+            for _poll in range(600):
+                if worker := blocked_behind(cr, locker_pid, server):
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("no Odoo process started processing the delivery")
+            assert worker.nice() == 10, "a cron worker processes it, not the request"
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(30)
+            # the killed worker's transaction can never commit; whatever runs next waits
+            assert events(odoo, connection, "pending") == 1, "the journal kept the delivery"
+            assert wamid not in stored(odoo, connection)[0]
+    finally:
+        locker.rollback()  # releases the conversation: the dead transaction rolls back
+        locker.close()
+
+    assert odoo.post_webhook(survivor, connection["app_secret"]).status_code == 200, \
+        "Meta delivers it again"
+    nudges = iter(range(1000))
+    bus.wait_processed(connection, nudge=lambda: odoo.post_webhook(payloads.delivery(
+        payloads.change(connection["phone_number_id"], messages=[
+            payloads.text(customer, "nudge", wamid=f"{wamid}.nudge{next(nudges)}")])),
+        connection["app_secret"]))
+    counts, conversations = stored(odoo, connection)
+    assert (counts[wamid], counts[f"wamid.{connection['phone_number_id']}.0"]) == (1, 1), \
+        "processed once, after the kill and the redelivery"
+    assert conversations == [customer]
     assert not events(odoo, connection, "failed")
 
 

@@ -41,7 +41,8 @@ class WhatsappInboxEvent(models.Model):
     _order = "id desc"
     _rec_name = "received_at"
 
-    body = fields.Text(required=True, readonly=True)
+    # read by the processing only, in its own query: not loaded with the other fields
+    body = fields.Text(required=True, readonly=True, prefetch=False)
     received_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     connection_ids = fields.Many2many(
         "whatsapp.inbox.connection", string="Connections", readonly=True,
@@ -149,27 +150,66 @@ class WhatsappInboxEvent(models.Model):
     def _drain(self, auto_commit=False, linger=0):
         deadline = time.monotonic() + RUN_SECONDS
         done, started = 0, 0
+        if auto_commit:
+            self._adopt_held()
         while time.monotonic() < deadline:
             if linger and (pause := started + COALESCE_SECONDS - time.monotonic()) > 0:
                 time.sleep(pause)
-            if auto_commit and self.env["whatsapp.inbox.message.status"]._adopt():
-                # commit: statuses held until their wamid was stored, applied on their own
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            events = self.search([("state", "=", "pending")], order="id", limit=BATCH_SIZE)
-            if not events:
-                if linger and self._wait_for_delivery(min(linger, deadline - time.monotonic())):
-                    continue
+            batch, journal, full = self._fetch_pending()
+            if batch:
+                started = time.monotonic()
+                batch._process_batch(auto_commit, journal=journal)
+                done += len(batch)
+                if auto_commit:
+                    self._adopt_held()
+            # a listening run learns of the next deliveries by their notifications
+            if full or (batch and not linger):
+                continue
+            if not linger or not self._wait_for_delivery(min(linger, deadline - time.monotonic())):
                 break
-            started = time.monotonic()
-            size, batch = 0, self.browse()
-            for event in events:
-                size += len(event.body)
-                if batch and size > BATCH_BYTES:
-                    break
-                batch |= event
-            batch._process_batch(auto_commit)
-            done += len(batch)
         return done
+
+    @api.model
+    def _adopt_held(self):
+        if self.env["whatsapp.inbox.message.status"]._adopt():
+            # commit: statuses held until their wamid was stored, applied on their own
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _fetch_pending(self):
+        """The next batch of pending deliveries, oldest first, read in one query: return
+        ``(events, {event id: (body, connection ids)}, whether more are pending)``.
+
+        A batch holds at most ``BATCH_SIZE`` deliveries and about ``BATCH_BYTES`` of bodies
+        (always one, however large). Connections archived since the delivery are left out.
+        """
+        self.flush_model()
+        links = self._fields["connection_ids"]
+        self.env.cr.execute(SQL(
+            """
+            SELECT pending.id, pending.body, pending.found, ARRAY(
+                SELECT link.%(connection)s FROM %(relation)s link
+                JOIN whatsapp_inbox_connection connection
+                  ON connection.id = link.%(connection)s AND connection.active
+                WHERE link.%(event)s = pending.id ORDER BY link.%(connection)s)
+            FROM (
+                SELECT id, body, row_number() OVER w AS rank,
+                       sum(octet_length(body)) OVER w AS size, count(*) OVER () AS found
+                FROM (SELECT id, body FROM whatsapp_inbox_event WHERE state = 'pending'
+                      ORDER BY id LIMIT %(limit)s + 1) AS head
+                WINDOW w AS (ORDER BY id)
+            ) AS pending
+            WHERE pending.rank = 1 OR (pending.rank <= %(limit)s AND pending.size <= %(bytes)s)
+            ORDER BY pending.id
+            """,
+            limit=BATCH_SIZE, bytes=BATCH_BYTES, relation=SQL.identifier(links.relation),
+            event=SQL.identifier(links.column1), connection=SQL.identifier(links.column2),
+        ))
+        rows = self.env.cr.fetchall()
+        journal = {event_id: (body, connection_ids) for event_id, body, _found, connection_ids
+                   in rows}
+        # more pending than this batch takes: the next batch starts at once
+        return self.browse(journal), journal, bool(rows) and rows[0][2] > len(rows)
 
     @contextmanager
     def _listening(self):

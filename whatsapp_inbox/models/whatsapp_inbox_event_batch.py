@@ -26,7 +26,7 @@ class WhatsappInboxEvent(models.Model):
         """Apply these deliveries now, in the current transaction (replay, tests)."""
         self._process_batch(auto_commit=False)
 
-    def _process_batch(self, auto_commit):
+    def _process_batch(self, auto_commit, journal=None):
         """Apply these deliveries in one transaction, with one set of queries and one bus
         notification, then mark each ``done`` or ``failed``.
 
@@ -34,27 +34,34 @@ class WhatsappInboxEvent(models.Model):
         workers never handle one customer at once. With ``auto_commit`` (the cron) the batch
         commits; a batch that another transaction conflicted with is run again, and one that
         fails as a whole is split into one transaction per delivery.
+
+        :param dict journal: ``{event id: (body, connection ids)}`` of these deliveries when
+            the caller read them already (see ``_fetch_pending``)
         """
+        if journal is None:
+            journal = {event.id: (event.body, event.connection_ids.ids) for event in self}
         deliveries, unreadable = {}, {}
         for event in self:
             try:
-                deliveries[event] = webhook.parse(event.body)
+                deliveries[event] = webhook.parse(journal[event.id][0])
             except webhook.MalformedDelivery as error:
                 unreadable[event] = str(error)
-        connections = {c.phone_number_id: c.id for c in self.connection_ids}
-        keys = {(connections[pnid], customer)
+        # plain ids: the lock's commit below empties the records' cache
+        connections = {event.id: journal[event.id][1] for event in self}
+        numbers = {pnid: connection_id
+                   for pnid, connection_id, *_keys in self._connection_numbers(connections)}
+        keys = {(numbers[pnid], customer)
                 for delivery in deliveries.values()
-                for pnid, customer in delivery.customers() if pnid in connections}
+                for pnid, customer in delivery.customers() if pnid in numbers}
         cr = self.env.cr
         for _attempt in range(CONCURRENCY_RETRIES):
             try:
                 with customer_locks(cr, keys, commit=auto_commit):
                     # in a fresh transaction, another worker (or a replay) may have been first
-                    events = self.filtered(lambda e: e.state == "pending") if auto_commit \
-                        else self
+                    events = self._still_pending() if auto_commit else self
                     with self.env["whatsapp.inbox.conversation"]._refresh_once():
                         problems = events._apply(
-                            {e: d for e, d in deliveries.items() if e in events})
+                            {e: d for e, d in deliveries.items() if e in events}, connections)
                     events._record_outcome(problems, unreadable)
                     if auto_commit:
                         # commit: this batch is done, independently of the next ones
@@ -74,6 +81,21 @@ class WhatsappInboxEvent(models.Model):
                 return
         self._process_one_by_one("Conflicted with other transactions too many times.")
 
+    def _connection_numbers(self, connections):
+        """``(phone_number_id, connection id, waba_id)`` of the connections of
+        ``{event id: [connection ids]}``, from the webhook's cache of active connections."""
+        wanted = {connection_id for ids in connections.values() for connection_id in ids}
+        return [(pnid, connection_id, waba_id) for connection_id, pnid, waba_id, _secret
+                in self.env["whatsapp.inbox.connection"]._webhook_keys()
+                if connection_id in wanted]
+
+    def _still_pending(self):
+        """Those of these events still pending, read again (one query, no body)."""
+        self.env.cr.execute("SELECT id FROM whatsapp_inbox_event WHERE id = ANY(%s) "
+                            "AND state = 'pending'", [self.ids])
+        pending = {row[0] for row in self.env.cr.fetchall()}
+        return self.filtered(lambda event: event.id in pending)
+
     def _process_one_by_one(self, error):
         if len(self) > 1:
             for event in self:
@@ -84,21 +106,34 @@ class WhatsappInboxEvent(models.Model):
         # commit: keep the failure for the retry cron and the administrators
         self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _apply(self, deliveries):
+    def _apply(self, deliveries, connections=None):
         """Apply ``{event: webhook.Delivery}``; return ``{event: [webhook.Problem]}``.
 
         Items go in bulk. When a bulk fails, its items are applied again one by one, each in
         a savepoint, so that one bad item costs only itself.
+
+        :param dict connections: ``{event id: [connection ids]}`` (default: the events'
+            ``connection_ids``)
         """
+        if connections is None:
+            connections = {event.id: event.connection_ids.ids for event in deliveries}
+        numbers = self._connection_numbers(connections)
+        # records sharing one prefetch: the batch reads its connections in one query
+        records = {connection.id: connection for connection in self.env[
+            "whatsapp.inbox.connection"].browse({connection_id for _p, connection_id, _w
+                                                 in numbers})}
         problems = defaultdict(list)
         inbound, elsewhere, statuses, updates, lifecycle, profiles = [], [], [], [], [], {}
         preferences, syncs, handovers = [], [], []
         for event, delivery in deliveries.items():
             problems[event] += delivery.problems
-            by_number = {c.phone_number_id: c for c in event.connection_ids}
+            verified = set(connections[event.id])
+            by_number = {pnid: records[connection_id]
+                         for pnid, connection_id, _waba in numbers if connection_id in verified}
             by_account = defaultdict(list)
-            for connection in event.connection_ids.filtered("waba_id"):
-                by_account[connection.waba_id].append(connection)
+            for _pnid, connection_id, waba_id in numbers:
+                if waba_id and connection_id in verified:
+                    by_account[waba_id].append(records[connection_id])
             for error in delivery.errors:
                 _logger.warning("WhatsApp: Meta reports an error on %s: [%s] %s",
                                 error.phone_number_id, error.code, error.reason)

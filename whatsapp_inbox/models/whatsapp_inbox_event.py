@@ -178,7 +178,8 @@ class WhatsappInboxEvent(models.Model):
     @api.model
     def _fetch_pending(self):
         """The next batch of pending deliveries, oldest first, read in one query: return
-        ``(events, {event id: (body, connection ids)}, whether more are pending)``.
+        ``(events, {event id: (body, [(connection id, phone_number_id, waba_id)])}, whether
+        more are pending)``.
 
         A batch holds at most ``BATCH_SIZE`` deliveries and about ``BATCH_BYTES`` of bodies
         (always one, however large). Connections archived since the delivery are left out.
@@ -187,11 +188,14 @@ class WhatsappInboxEvent(models.Model):
         links = self._fields["connection_ids"]
         self.env.cr.execute(SQL(
             """
-            SELECT pending.id, pending.body, pending.found, ARRAY(
-                SELECT link.%(connection)s FROM %(relation)s link
+            SELECT pending.id, pending.body, pending.found, (
+                SELECT COALESCE(json_agg(json_build_array(
+                    connection.id, connection.phone_number_id, COALESCE(connection.waba_id, ''))
+                    ORDER BY connection.id), '[]')
+                FROM %(relation)s link
                 JOIN whatsapp_inbox_connection connection
                   ON connection.id = link.%(connection)s AND connection.active
-                WHERE link.%(event)s = pending.id ORDER BY link.%(connection)s)
+                WHERE link.%(event)s = pending.id)
             FROM (
                 SELECT id, body, row_number() OVER w AS rank,
                        sum(octet_length(body)) OVER w AS size, count(*) OVER () AS found
@@ -206,8 +210,8 @@ class WhatsappInboxEvent(models.Model):
             event=SQL.identifier(links.column1), connection=SQL.identifier(links.column2),
         ))
         rows = self.env.cr.fetchall()
-        journal = {event_id: (body, connection_ids) for event_id, body, _found, connection_ids
-                   in rows}
+        journal = {event_id: (body, [tuple(c) for c in connections])
+                   for event_id, body, _found, connections in rows}
         # more pending than this batch takes: the next batch starts at once
         return self.browse(journal), journal, bool(rows) and rows[0][2] > len(rows)
 

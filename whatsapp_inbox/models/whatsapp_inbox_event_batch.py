@@ -35,21 +35,24 @@ class WhatsappInboxEvent(models.Model):
         commits; a batch that another transaction conflicted with is run again, and one that
         fails as a whole is split into one transaction per delivery.
 
-        :param dict journal: ``{event id: (body, connection ids)}`` of these deliveries when
-            the caller read them already (see ``_fetch_pending``)
+        :param dict journal: ``{event id: (body, [(connection id, phone_number_id,
+            waba_id)])}`` of these deliveries when the caller read them already (see
+            ``_fetch_pending``)
         """
         if journal is None:
-            journal = {event.id: (event.body, event.connection_ids.ids) for event in self}
+            journal = {event.id: (event.body, [(c.id, c.phone_number_id, c.waba_id or "")
+                                               for c in event.connection_ids])
+                       for event in self}
         deliveries, unreadable = {}, {}
         for event in self:
             try:
                 deliveries[event] = webhook.parse(journal[event.id][0])
             except webhook.MalformedDelivery as error:
                 unreadable[event] = str(error)
-        # plain ids: the lock's commit below empties the records' cache
+        # plain values: the lock's commit below empties the records' cache
         connections = {event.id: journal[event.id][1] for event in self}
-        numbers = {pnid: connection_id
-                   for pnid, connection_id, *_keys in self._connection_numbers(connections)}
+        numbers = {pnid: connection_id for verified in connections.values()
+                   for connection_id, pnid, _waba in verified}
         keys = {(numbers[pnid], customer)
                 for delivery in deliveries.values()
                 for pnid, customer in delivery.customers() if pnid in numbers}
@@ -81,14 +84,6 @@ class WhatsappInboxEvent(models.Model):
                 return
         self._process_one_by_one("Conflicted with other transactions too many times.")
 
-    def _connection_numbers(self, connections):
-        """``(phone_number_id, connection id, waba_id)`` of the connections of
-        ``{event id: [connection ids]}``, from the webhook's cache of active connections."""
-        wanted = {connection_id for ids in connections.values() for connection_id in ids}
-        return [(pnid, connection_id, waba_id) for connection_id, pnid, waba_id, _secret
-                in self.env["whatsapp.inbox.connection"]._webhook_keys()
-                if connection_id in wanted]
-
     def _still_pending(self):
         """Those of these events still pending, read again (one query, no body)."""
         self.env.cr.execute("SELECT id FROM whatsapp_inbox_event WHERE id = ANY(%s) "
@@ -112,27 +107,27 @@ class WhatsappInboxEvent(models.Model):
         Items go in bulk. When a bulk fails, its items are applied again one by one, each in
         a savepoint, so that one bad item costs only itself.
 
-        :param dict connections: ``{event id: [connection ids]}`` (default: the events'
-            ``connection_ids``)
+        :param dict connections: ``{event id: [(connection id, phone_number_id, waba_id)]}``
+            (default: the events' ``connection_ids``)
         """
         if connections is None:
-            connections = {event.id: event.connection_ids.ids for event in deliveries}
-        numbers = self._connection_numbers(connections)
+            connections = {event.id: [(c.id, c.phone_number_id, c.waba_id or "")
+                                      for c in event.connection_ids] for event in deliveries}
         # records sharing one prefetch: the batch reads its connections in one query
         records = {connection.id: connection for connection in self.env[
-            "whatsapp.inbox.connection"].browse({connection_id for _p, connection_id, _w
-                                                 in numbers})}
+            "whatsapp.inbox.connection"].browse({connection_id for verified in
+                                                 connections.values()
+                                                 for connection_id, _pnid, _waba in verified})}
         problems = defaultdict(list)
         inbound, elsewhere, statuses, updates, lifecycle, profiles = [], [], [], [], [], {}
         preferences, syncs, handovers = [], [], []
         for event, delivery in deliveries.items():
             problems[event] += delivery.problems
-            verified = set(connections[event.id])
             by_number = {pnid: records[connection_id]
-                         for pnid, connection_id, _waba in numbers if connection_id in verified}
+                         for connection_id, pnid, _waba in connections[event.id]}
             by_account = defaultdict(list)
-            for _pnid, connection_id, waba_id in numbers:
-                if waba_id and connection_id in verified:
+            for connection_id, _pnid, waba_id in connections[event.id]:
+                if waba_id:
                     by_account[waba_id].append(records[connection_id])
             for error in delivery.errors:
                 _logger.warning("WhatsApp: Meta reports an error on %s: [%s] %s",

@@ -170,6 +170,23 @@ class TestBatches(WhatsappInboxCase):
         self.assertEqual([len(call.args[0]) for call in batches.call_args_list], [3, 3, 1])
         self.assertEqual(set(events.mapped("state")), {"done"})
 
+    def test_a_batch_holds_about_batch_bytes_of_bodies_and_at_least_one(self):
+        events = self.env["whatsapp.inbox.event"]
+        for index in range(5):
+            events |= self.journal(payloads.text(f"551190002{index:04d}", "oi"))
+        size = max(len(body.encode()) for body in events.mapped("body"))
+        calls = []
+        for limit in (size * 2, size // 2):
+            events.write({"state": "pending"})
+            with patch.object(whatsapp_inbox_event, "BATCH_BYTES", limit), \
+                    patch.object(type(events), "_process_batch", autospec=True,
+                                 side_effect=type(events)._process_batch) as batches:
+                self.assertEqual(events._process_pending(), 5)
+            calls.append([len(call.args[0]) for call in batches.call_args_list])
+        self.assertEqual(calls, [[2, 2, 1], [1, 1, 1, 1, 1]])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.assertEqual(len(self.Message.search([("body", "=", "oi")])), 5)
+
     def test_same_final_state_in_any_order_and_when_redelivered(self):
         first = payloads.text(WA, "first", timestamp=1767268800)
         second = payloads.text(WA, "second", timestamp=1767268860)

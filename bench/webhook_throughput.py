@@ -222,7 +222,7 @@ def oca_gateway(odoo, connection):
     suffix = secrets.token_hex(4)
     key, secret = f"bench-{suffix}", f"oca-secret-{suffix}"
     odoo.call("mail.gateway", "create", {
-        "name": f"OCA bench {suffix}", "gateway_type": "whatsapp", "token": "bench-token",
+        "name": f"OCA bench {suffix}", "gateway_type": "whatsapp", "token": f"bench-token-{suffix}",
         "webhook_key": key, "webhook_secret": secret, "whatsapp_security_key": suffix,
         "whatsapp_from_phone": connection["phone_number_id"],
         "integrated_webhook_state": "integrated", "member_ids": [(4, odoo.uid)]})

@@ -4,6 +4,7 @@ from collections import defaultdict
 from psycopg2.extensions import TransactionRollbackError
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 from ..tools import webhook
 from ..tools.locks import customer_locks
@@ -227,19 +228,30 @@ class WhatsappInboxEvent(models.Model):
         return results[0].union(*results[1:]) if results else apply([])
 
     def _record_outcome(self, problems, unreadable):
+        """Mark the events ``done``, or ``failed`` with an error naming the items they could
+        not store. The done ones (nearly all) in one statement, without reading them first."""
         now = fields.Datetime.now()
-        for event in self:
-            vals = {"state": "done", "error": False, "attempts": event.attempts + 1,
-                    "processed_at": now}
+        failed = self.filtered(lambda event: event in unreadable or problems.get(event))
+        if done := self - failed:
+            done.flush_recordset()
+            self.env.cr.execute(SQL(
+                """UPDATE whatsapp_inbox_event SET state = 'done', error = NULL,
+                          attempts = attempts + 1, processed_at = %(now)s,
+                          write_date = %(now)s, write_uid = %(uid)s
+                    WHERE id = ANY(%(ids)s)""",
+                now=now, uid=self.env.uid, ids=done.ids))
+            done.invalidate_recordset(["state", "error", "attempts", "processed_at",
+                                       "write_date", "write_uid"])
+        for event in failed:
             if event in unreadable:
-                vals.update(state="failed", error=self.env._(
-                    "The body is not a webhook delivery: %s", unreadable[event]))
-            elif problems.get(event):
+                error = self.env._("The body is not a webhook delivery: %s", unreadable[event])
+            else:
                 found = problems[event]
                 lines = [str(problem) for problem in found[:PROBLEMS_SHOWN]]
                 if len(found) > PROBLEMS_SHOWN:
                     lines.append("…")
-                vals.update(state="failed", error=self.env._(
+                error = self.env._(
                     "%(count)s item(s) could not be stored (the others were):\n%(items)s",
-                    count=len(found), items="\n".join(lines)))
-            event.write(vals)
+                    count=len(found), items="\n".join(lines))
+            event.write({"state": "failed", "error": error, "attempts": event.attempts + 1,
+                         "processed_at": now})

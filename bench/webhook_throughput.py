@@ -244,11 +244,15 @@ def side_by_side(odoo, connection, oca, customers, rounds, posts, per_post, conc
     figures = {}
     for name, measured in totals.items():
         count = rounds * posts * per_post
-        cpu = sum(sum(m["cpu"].values()) for m in measured) / rounds
+        roles = {role: sum(m["cpu"][role] for m in measured) / rounds
+                 for role in measured[0]["cpu"]}
+        cpu = sum(roles.values())
         rate = count / sum(posts * per_post / m["processed"] for m in measured)
         latencies = [latency for m in measured for latency in m["latencies"]]
         figures[name] = (cpu, rate)
-        print(f"  {name:<5} {cpu:6.2f} CPU-ms/msg, {rate:7.1f} msg/s processed, POST p50 "
+        print(f"  {name:<5} {cpu:6.2f} CPU-ms/msg "
+              f"({', '.join(f'{role} {ms:.2f}' for role, ms in roles.items())}), "
+              f"{rate:7.1f} msg/s processed, POST p50 "
               f"{statistics.median(latencies) * 1000:6.1f} ms p99 "
               f"{percentile(latencies, 0.99) * 1000:6.1f} ms ({count} messages)", flush=True)
     print(f"  OCA / ours: {figures['OCA'][0] / figures['ours'][0]:.1f}x the CPU per message, "

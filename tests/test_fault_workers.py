@@ -9,17 +9,12 @@ import subprocess
 import sys
 import threading
 import time
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import psycopg2
 import pytest
 from conftest import new_connection, payloads
-
-# The addon's advisory locks on customers (whatsapp_inbox/tools/locks.py): held by a batch
-# from before its transaction starts until it commits.
-LOCKS_NAMESPACE = zlib.crc32(b"whatsapp_inbox.customer") & 0x7FFFFFFF
 
 
 def deliveries(connection, count, per_delivery, customers, tag):
@@ -65,29 +60,71 @@ def database():
         connection.close()
 
 
+def blocked_behind(cr, locker, server):
+    """The process of the Odoo server whose PostgreSQL connection waits for a lock held by
+    backend ``locker``, or None (found by the connection's port: the workers inherit the
+    backend name ``odoo-<pid>`` of the server that preloaded the registry)."""
+    cr.execute("SELECT client_port FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+               [locker])
+    ports = {port for (port,) in cr.fetchall()}
+    for process in server.children():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if any(c.laddr.port in ports for c in process.connections("tcp")):
+                return process
+    return None
+
+
+@contextlib.contextmanager
+def conversation_locked(conversation):
+    """Hold a row lock on ``conversation`` during the block: the batch that stores a message
+    of it waits inside its transaction. Yields ``kill()``, which SIGKILLs the Odoo worker so
+    waiting (a cron worker: the processing is not the request's); at the exit the lock is
+    released."""
+    server = psutil.Process(int(os.environ["ODOO_PID"]))
+    locker = psycopg2.connect(dbname=os.environ["ODOO_DB"])
+    try:
+        with locker.cursor() as lock, database() as cr:
+            lock.execute("SELECT id FROM whatsapp_inbox_conversation WHERE id = %s FOR UPDATE",
+                         [conversation])
+            lock.execute("SELECT pg_backend_pid()")
+            locker_pid = lock.fetchone()[0]
+
+            def kill():
+                # PostgreSQL tells nobody when a backend starts waiting: poll
+                for _poll in range(600):
+                    if worker := blocked_behind(cr, locker_pid, server):
+                        assert worker.nice() == 10, "Odoo runs its cron workers at nice 10"
+                        worker.send_signal(signal.SIGKILL)
+                        worker.wait(30)
+                        return
+                    time.sleep(0.05)
+                pytest.fail("no Odoo process started processing the delivery")
+
+            yield kill
+    finally:
+        locker.rollback()  # releases the conversation: the dead transaction rolls back
+        locker.close()
+
+
+def conversation_of(odoo, connection, customer):
+    [conversation] = odoo.call("whatsapp.inbox.conversation", "search", [
+        ("connection_id", "=", connection["id"]), ("wa_id", "=", customer)])
+    return conversation
+
+
 def test_worker_killed_mid_batch_then_batch_redelivered(odoo, bus):
     connection = new_connection(odoo)
     customers = [f"55219{index:08d}" for index in range(60)]
     bodies = deliveries(connection, 150, 20, customers, "kill")
-    assert set(post_all(odoo, connection, bodies)) == {200}
+    assert set(post_all(odoo, connection, bodies[:50])) == {200}
+    bus.wait_processed(connection)
 
-    server = psutil.Process(int(os.environ["ODOO_PID"]))
-    with database() as cr:
-        for _refresh in bus.refreshes(30):
-            # a batch committed; the next one holds its customers' locks until it commits
-            cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                       "AND classid = %s AND database = (SELECT oid FROM pg_database "
-                       "WHERE datname = current_database())", [LOCKS_NAMESPACE])
-            if cr.fetchone()[0]:
-                cron_workers = [p for p in server.children() if p.nice() == 10]
-                for worker in cron_workers:
-                    worker.send_signal(signal.SIGKILL)
-                break
-        else:
-            pytest.fail("no batch was seen in progress")
-    assert cron_workers, "Odoo's cron workers run at nice 10"
-    assert events(odoo, connection, "done") and events(odoo, connection, "pending"), \
-        "killed in the middle of the deliveries"
+    # the batch that reaches the first customer waits on it, the others behind it
+    with conversation_locked(conversation_of(odoo, connection, customers[0])) as kill:
+        assert set(post_all(odoo, connection, bodies[50:])) == {200}
+        kill()
+        assert events(odoo, connection, "done") and events(odoo, connection, "pending"), \
+            "killed in the middle of the deliveries"
 
     nudges = iter(range(1000))
     assert set(post_all(odoo, connection, bodies)) == {200}, "Meta delivers the batch again"
@@ -103,20 +140,6 @@ def test_worker_killed_mid_batch_then_batch_redelivered(odoo, bus):
     assert not events(odoo, connection, "failed")
 
 
-def blocked_behind(cr, locker, server):
-    """The process of the Odoo server whose PostgreSQL connection waits for a lock held by
-    backend ``locker``, or None (found by the connection's port: the workers inherit the
-    backend name ``odoo-<pid>`` of the server that preloaded the registry)."""
-    cr.execute("SELECT client_port FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-               [locker])
-    ports = {port for (port,) in cr.fetchall()}
-    for process in server.children():
-        with contextlib.suppress(psutil.NoSuchProcess):
-            if any(c.laddr.port in ports for c in process.connections("tcp")):
-                return process
-    return None
-
-
 def test_processing_killed_between_journal_and_commit_is_done_once_later(odoo, bus,
                                                                        connection):
     customer = "5521987650001"
@@ -124,38 +147,17 @@ def test_processing_killed_between_journal_and_commit_is_done_once_later(odoo, b
         payloads.text(customer, "before", wamid=f"wamid.{connection['phone_number_id']}.0")]))
     assert odoo.post_webhook(first, connection["app_secret"]).status_code == 200
     bus.wait_processed(connection)
-    [conversation] = odoo.call("whatsapp.inbox.conversation", "search",
-                               [("connection_id", "=", connection["id"])])
     wamid = f"wamid.{connection['phone_number_id']}.1"
     survivor = payloads.delivery(payloads.change(connection["phone_number_id"], messages=[
         payloads.text(customer, "survivor", wamid=wamid)]))
 
-    server = psutil.Process(int(os.environ["ODOO_PID"]))
-    locker = psycopg2.connect(dbname=os.environ["ODOO_DB"])
-    try:
-        with locker.cursor() as lock, database() as cr:
-            # the processing of the next delivery blocks inside its transaction on this lock
-            lock.execute("SELECT id FROM whatsapp_inbox_conversation WHERE id = %s FOR UPDATE",
-                         [conversation])
-            lock.execute("SELECT pg_backend_pid()")
-            locker_pid = lock.fetchone()[0]
-            assert odoo.post_webhook(survivor, connection["app_secret"]).status_code == 200, \
-                "acknowledged once journaled, while its processing is blocked"
-            for _poll in range(600):
-                if worker := blocked_behind(cr, locker_pid, server):
-                    break
-                time.sleep(0.05)
-            else:
-                pytest.fail("no Odoo process started processing the delivery")
-            assert worker.nice() == 10, "a cron worker processes it, not the request"
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(30)
-            # the killed worker's transaction can never commit; whatever runs next waits
-            assert events(odoo, connection, "pending") == 1, "the journal kept the delivery"
-            assert wamid not in stored(odoo, connection)[0]
-    finally:
-        locker.rollback()  # releases the conversation: the dead transaction rolls back
-        locker.close()
+    with conversation_locked(conversation_of(odoo, connection, customer)) as kill:
+        assert odoo.post_webhook(survivor, connection["app_secret"]).status_code == 200, \
+            "acknowledged once journaled, while its processing waits"
+        kill()
+        # the killed worker's transaction can never commit; whatever runs next waits
+        assert events(odoo, connection, "pending") == 1, "the journal kept the delivery"
+        assert wamid not in stored(odoo, connection)[0]
 
     assert odoo.post_webhook(survivor, connection["app_secret"]).status_code == 200, \
         "Meta delivers it again"

@@ -88,9 +88,9 @@ class WhatsappInboxConnection(models.Model):
         self.ensure_one()
         if self.csat_scale == "custom":
             return [(option.value, option.name) for option in self.csat_option_ids]
-        _ = self.env._
-        return [(5, _("5 - Excellent")), (4, _("4 - Good")), (3, _("3 - Fair")),
-                (2, _("2 - Poor")), (1, _("1 - Very poor"))]
+        return [(5, self.env._("5 - Excellent")), (4, self.env._("4 - Good")),
+                (3, self.env._("3 - Fair")), (2, self.env._("2 - Poor")),
+                (1, self.env._("1 - Very poor"))]
 
     def _csat_interactive(self, attendance):
         """Meta's ``interactive`` object of ``attendance``'s survey, in the language of the

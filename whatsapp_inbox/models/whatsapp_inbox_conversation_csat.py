@@ -105,10 +105,10 @@ class WhatsappInboxConversation(models.Model):
         received as usual."""
         self.ensure_one()
         attendance = self._csat_listening()
+        if not attendance:
+            return super()._receive_messages(messages)
         taken, what = messages.browse(), None
-        for message in messages if attendance else []:
-            if message.message_type == "reaction":
-                continue
+        for message in messages.filtered(lambda m: m.message_type != "reaction"):
             answered = attendance._csat_receive(message)
             if not answered:
                 break
@@ -130,14 +130,13 @@ class WhatsappInboxConversation(models.Model):
         comment when the connection asks for one."""
         self.ensure_one()
         conversation = self.with_context(lang=self._csat_lang())
-        _ = conversation.env._
         if what == "comment":
-            body = _("Thank you for your comment!")
+            body = conversation.env._("Thank you for your comment!")
         elif self.connection_id.csat_ask_comment:
-            body = _("Thank you for your rating! If you like, write us a comment about the "
-                     "service.")
+            body = conversation.env._("Thank you for your rating! If you like, write us a "
+                                      "comment about the service.")
         else:
-            body = _("Thank you for your rating!")
+            body = conversation.env._("Thank you for your rating!")
         try:
             with self.env.cr.savepoint():
                 message = conversation._send_text(body, automated=True)

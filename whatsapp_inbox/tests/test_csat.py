@@ -264,6 +264,15 @@ class TestCsat(WhatsappInboxSimulatorCase):
         self.assertEqual((attendance.csat_state, second.csat_state), ("expired", False))
         self.assertEqual(conversation.attendance_ids, attendance | second)
 
+    def test_an_agent_writing_first_drops_the_question(self):
+        conversation, attendance, question = self.asked()
+        conversation.with_user(self.agent)._send_text("Esqueci de dizer: o prazo é sexta.")
+        self.assertEqual((conversation.state, attendance.csat_state), ("open", "expired"))
+        self.sim.customer_taps("PNID-BR", conversation.wa_id, f"csat:{attendance.id}:5",
+                               "5 - Excellent", question.wamid, reply_type="list_reply")
+        self.deliver_callbacks()
+        self.assertEqual((attendance.csat_state, attendance.csat_score), ("expired", 0))
+
     def test_a_tap_on_another_survey_is_not_this_one_s_answer(self):
         conversation, attendance, question = self.asked()
         self.sim.customer_taps("PNID-BR", conversation.wa_id, f"csat:{attendance.id + 1000}:5",

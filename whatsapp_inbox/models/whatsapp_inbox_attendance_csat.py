@@ -41,7 +41,9 @@ class WhatsappInboxAttendance(models.Model):
         if self.csat_state in ("answered", "expired"):
             return
         self.sudo().write({"csat_state": "failed", "csat_error": reason})
-        # never reached the customer: not counted in the response rate
+        # never reached the customer: not counted in the response rate (an average that
+        # skips NULL; the ORM writes an empty integer as 0)
+        self.flush_recordset(["csat_responded"])
         self.env.cr.execute("UPDATE whatsapp_inbox_attendance SET csat_responded = NULL "
                             "WHERE id = %s", [self.id])
         self.invalidate_recordset(["csat_responded"])

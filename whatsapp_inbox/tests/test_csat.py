@@ -51,6 +51,14 @@ class TestCsat(WhatsappInboxSimulatorCase):
     def close_window(self, conversation):
         conversation.last_inbound_at = fields.Datetime.now() - timedelta(hours=25)
 
+    def assertNotCounted(self, attendance):
+        """The survey is out of the response rate: ``csat_responded`` empty (NULL), which
+        an average skips."""
+        attendance.flush_recordset()
+        self.env.cr.execute("SELECT csat_responded FROM whatsapp_inbox_attendance WHERE id = %s",
+                            [attendance.id])
+        self.assertIsNone(self.env.cr.fetchone()[0], "not counted in the response rate")
+
     def assertStillFinalized(self, conversation, attendance):
         self.assertConversation(conversation, state="done", current_attendance_id=attendance,
                                 attendance_ids=attendance, unread=False)
@@ -135,7 +143,7 @@ class TestCsat(WhatsappInboxSimulatorCase):
         self.assertEqual(len(conversation.wa_message_ids), before, "nothing queued")
         self.assertEqual(attendance.csat_state, "failed")
         self.assertIn("no survey template", attendance.csat_error)
-        self.assertFalse(attendance.csat_responded, "not counted in the response rate")
+        self.assertNotCounted(attendance)
         self.assertEqual(conversation.state, "done")
         self.assertTrue(conversation.message_ids.filtered(
             lambda m: "not sent" in m.body and attendance.protocol in m.body))
@@ -188,6 +196,7 @@ class TestCsat(WhatsappInboxSimulatorCase):
         self.assertFalse(conversation.error_reason)
         self.assertEqual(attendance.csat_state, "failed")
         self.assertTrue(attendance.csat_error)
+        self.assertNotCounted(attendance)
 
     def test_api_refusing_the_question_is_not_an_error(self):
         conversation = self.attended()

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import WhatsappInboxSimulatorCase, payloads
@@ -367,3 +367,23 @@ class TestCsatTour(HttpCase):
         self.assertEqual((connection.csat_scale, connection.csat_ask_comment), ("custom", True))
         self.assertEqual([(o.name, o.value) for o in connection.csat_option_ids],
                          [("Yes", 10), ("No", 0)])
+
+    def test_supervisor_reads_the_rating_on_the_attendances_tour(self):
+        new_test_user(self.env, login="csat_supervisor", name="Survey Supervisor",
+                      groups="whatsapp_inbox.group_supervisor")
+        connection = self.env["whatsapp.inbox.connection"].create({
+            "name": "Survey Tour", "phone_number_id": "PNID-CSAT", "waba_id": "WABA-CSAT"})
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        Attendance = self.env["whatsapp.inbox.attendance"]
+        for number, vals in enumerate([
+            {"csat_state": "answered", "csat_score": 2, "csat_comment": "Demorou muito"},
+            {"csat_state": "failed", "csat_error": "the 24-hour window is closed and the "
+                                                  "connection has no survey template."},
+        ], 1):
+            conversation = Conversation.create({"connection_id": connection.id,
+                                                "wa_id": f"551190000000{number}"})
+            Attendance.create({"conversation_id": conversation.id, "state": "closed",
+                               "protocol": f"CSAT-TOUR-{number}",
+                               "company_id": conversation.company_id.id, **vals})
+        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_attendance_action",
+                        "whatsapp_inbox_csat_attendance_tour", login="csat_supervisor")

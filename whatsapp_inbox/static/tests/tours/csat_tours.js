@@ -35,3 +35,27 @@ registry.category("web_tour.tours").add("whatsapp_inbox_csat_settings_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("whatsapp_inbox_csat_attendance_tour", {
+    steps: () => [
+        {
+            content: "the rating in the attendances' list",
+            trigger: ".o_data_row:contains(CSAT-TOUR-1) td[name=csat_score]:contains(2)",
+        },
+        { trigger: ".o_data_row:contains(CSAT-TOUR-1) td[name=protocol]", run: "click" },
+        {
+            content: "the form: answered, the score and the customer's comment",
+            trigger: ".o_field_widget[name=csat_state]:contains(Answered)",
+        },
+        { trigger: ".o_field_widget[name=csat_score]:contains(2)" },
+        { trigger: ".o_field_widget[name=csat_comment]:contains(Demorou muito)" },
+        {
+            content: "back to the list: a survey not sent says why",
+            trigger: ".o_back_button, .breadcrumb-item a",
+            run: "click",
+        },
+        { trigger: ".o_data_row:contains(CSAT-TOUR-2) td[name=protocol]", run: "click" },
+        { trigger: ".o_field_widget[name=csat_state]:contains(Not sent)" },
+        { trigger: ".o_field_widget[name=csat_error]:contains(no survey template)" },
+    ],
+});

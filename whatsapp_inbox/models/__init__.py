@@ -52,3 +52,4 @@ from . import whatsapp_inbox_connection_csat
 from . import whatsapp_inbox_attendance_csat
 from . import whatsapp_inbox_message_csat
 from . import whatsapp_inbox_conversation_csat
+from . import whatsapp_inbox_erasure_csat

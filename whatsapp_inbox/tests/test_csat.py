@@ -310,6 +310,18 @@ class TestCsat(WhatsappInboxSimulatorCase):
         self.assertEqual(conversation.state, "waiting")
         self.assertEqual(attendance.csat_comment, "Demorou muito")
 
+    def test_anonymising_the_customer_erases_the_comment_and_keeps_the_rating(self):
+        conversation, attendance, question = self.asked(csat_ask_comment=True)
+        self.sim.customer_taps("PNID-BR", conversation.wa_id, f"csat:{attendance.id}:1",
+                               "1 - Very poor", question.wamid, reply_type="list_reply")
+        self.sim.customer_says("PNID-BR", conversation.wa_id, "Meu CPF é 529.982.247-25",
+                               timestamp=time.time() + 60)
+        self.deliver_callbacks()
+        self.assertEqual(attendance.csat_comment, "Meu CPF é 529.982.247-25")
+        self.env["whatsapp.inbox.erasure"]._erase(conversation, "anonymize", {},
+                                                  origin="retention", name="Retention")
+        self.assertEqual((attendance.csat_score, attendance.csat_comment), (1, False))
+
     def test_a_text_long_after_the_rating_is_not_the_comment(self):
         conversation, attendance, question = self.asked(csat_ask_comment=True)
         self.sim.customer_taps("PNID-BR", conversation.wa_id, f"csat:{attendance.id}:5",

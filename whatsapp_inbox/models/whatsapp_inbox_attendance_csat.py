@@ -29,7 +29,7 @@ class WhatsappInboxAttendance(models.Model):
     def _csat_asked(self, message):
         """The survey ``message`` (an outbound whatsapp.inbox.message) was queued."""
         self.ensure_one()
-        # sudo: the survey is sent by the inbox for whoever finalized
+        # sudo: whatsapp.inbox.message, attendance - the inbox asks for whoever finalized
         message.sudo().csat_attendance_id = self
         self.sudo().write({"csat_state": "asked", "csat_asked_at": message.timestamp,
                            "csat_responded": 0, "csat_error": False})
@@ -40,6 +40,7 @@ class WhatsappInboxAttendance(models.Model):
         self.ensure_one()
         if self.csat_state in ("answered", "expired"):
             return
+        # sudo: whatsapp.inbox.attendance - written by the inbox only
         self.sudo().write({"csat_state": "failed", "csat_error": reason})
         # never reached the customer: not counted in the response rate (an average that
         # skips NULL; the ORM writes an empty integer as 0)
@@ -63,6 +64,7 @@ class WhatsappInboxAttendance(models.Model):
             score = self._csat_score_of(message)
             if score is None:
                 return None
+            # sudo: whatsapp.inbox.attendance - the customer's answer, written by the inbox
             self.sudo().write({"csat_state": "answered", "csat_score": score,
                                "csat_responded": 100, "csat_answered_at": message.timestamp})
             what = "score"
@@ -70,11 +72,12 @@ class WhatsappInboxAttendance(models.Model):
               and self.connection_id.csat_ask_comment and not self.csat_comment
               and self.csat_answered_at
               and message.timestamp - self.csat_answered_at <= COMMENT_WINDOW):
+            # sudo: whatsapp.inbox.attendance - the customer's comment, written by the inbox
             self.sudo().csat_comment = message.body
             what = "comment"
         else:
             return None
-        # sudo: the inbox files the customer's answer under its survey
+        # sudo: whatsapp.inbox.message - the inbox files the customer's answer under its survey
         message.sudo().csat_attendance_id = self
         return what
 
@@ -88,6 +91,7 @@ class WhatsappInboxAttendance(models.Model):
             return None
         if message.message_type != "button" or not message.choice_id:
             return None
+        # sudo: whatsapp.inbox.message - read to match the answer, whoever runs the webhook
         sent = self.env["whatsapp.inbox.message"].sudo().search([
             ("csat_attendance_id", "=", self.id), ("direction", "=", "out"),
             ("message_type", "=", "template")], order="id desc")

@@ -111,6 +111,20 @@ class TestCsat(WhatsappInboxSimulatorCase):
             {"id": f"csat:{attendance.id}:5", "title": "Partly"},
             {"id": f"csat:{attendance.id}:0", "title": "No"}])
 
+    def test_a_list_can_be_chosen_for_few_answers(self):
+        self.connection.write({
+            "csat_scale": "custom", "csat_presentation": "list",
+            "csat_option_ids": [fields.Command.create({"name": name, "value": value})
+                                for name, value in [("Yes", 1), ("No", 0)]],
+        })
+        conversation = self.attended()
+        self.finalize(conversation)
+        self.send_queue()
+        interactive = self.sent_bodies()[-1]["interactive"]
+        self.assertEqual(interactive["type"], "list")
+        self.assertEqual([row["title"] for row in interactive["action"]["sections"][0]["rows"]],
+                         ["Yes", "No"])
+
     def test_outside_the_window_the_chosen_template_goes(self):
         self.connection.csat_template_id = self.survey_template
         conversation = self.attended()

@@ -18,9 +18,6 @@ from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
-# the arrows out of Finalized: after them, the question is no longer pending
-LEAVING_DONE = ("customer_message", "agent_reply", "reach_out", "reopen")
-
 
 class WhatsappInboxConversation(models.Model):
     _inherit = "whatsapp.inbox.conversation"
@@ -148,12 +145,12 @@ class WhatsappInboxConversation(models.Model):
         message.sudo().csat_attendance_id = attendance
 
     def _after_transition(self, event, before):
-        """Out of Finalized, the pending question is dropped (before the attendances move)."""
-        if event in LEAVING_DONE:
-            left = self.filtered(lambda c: before[c.id] == "done")
-            # sudo: whatsapp.inbox.attendance - the survey's state follows the conversation
-            left.current_attendance_id.filtered(
-                lambda a: a.csat_state == "asked").sudo().csat_state = "expired"
+        """Out of Finalized, by whatever arrow, the pending question is dropped (before the
+        attendances move)."""
+        left = self.filtered(lambda c: before[c.id] == "done" and c.state != "done")
+        # sudo: whatsapp.inbox.attendance - the survey's state follows the conversation
+        left.current_attendance_id.filtered(
+            lambda a: a.csat_state == "asked").sudo().csat_state = "expired"
         return super()._after_transition(event, before)
 
     def _run_automations(self, messages):

@@ -296,6 +296,12 @@ class TestCsat(WhatsappInboxSimulatorCase):
         self.deliver_callbacks()
         self.assertEqual((attendance.csat_state, attendance.csat_score), ("expired", 0))
 
+    def test_meta_s_agent_taking_the_customer_drops_the_question(self):
+        conversation, attendance, _question = self.asked()
+        self.deliver(payloads.delivery(payloads.handover(
+            "PNID-BR", conversation.wa_id, "pass_thread_control", new_owner_role="ai_agent")))
+        self.assertEqual((conversation.state, attendance.csat_state), ("bot", "expired"))
+
     def test_a_tap_on_another_survey_is_not_this_one_s_answer(self):
         conversation, attendance, question = self.asked()
         self.sim.customer_taps("PNID-BR", conversation.wa_id, f"csat:{attendance.id + 1000}:5",

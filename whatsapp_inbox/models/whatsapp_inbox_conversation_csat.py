@@ -6,9 +6,10 @@ survey is OdooBot's (``automated``): it leaves the conversation Finalized, and w
 send it is recorded on the attendance, never in the Errors tab.
 
 While the question is pending, the customer's tap is stored on that attendance without
-reopening anything (nor their comment, when one was requested, within ``COMMENT_WINDOW``).
-Anything else they write is a normal message: a new attendance starts, Waiting, and the
-question is dropped (``csat_state`` ``expired``), as when an agent writes or reopens first.
+reopening anything (so is their comment, when one was requested, within
+``COMMENT_WINDOW``). Anything else they write is a normal message: a new attendance starts,
+Waiting, and the question is dropped (``csat_state`` ``expired``), as by any other arrow out
+of Finalized (an agent writing, Reopen, Meta's agent).
 """
 
 import logging

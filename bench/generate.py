@@ -455,9 +455,10 @@ def main():
     registry = load_registry()
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        done = env["ir.config_parameter"].get_param(MARKER)
+        done = json.loads(env["ir.config_parameter"].get_param(MARKER) or "{}")
         if done:
-            print(f"{db} is already filled ({done}): nothing to do")
+            print(f"{db} is already filled ({done['conversations']} conversations, "
+                  f"{done['messages']} messages, {done['contacts']} contacts): nothing to do")
             return 0
         print(f"filling {db}: {conversations} conversations, {messages} messages, "
               f"{contacts} contacts", flush=True)

@@ -24,9 +24,11 @@ Next to the wall-clock times, the CPU time the server's HTTP workers and their P
 backends spent per screen (mean of the runs, in 10 ms ticks over the runs): what a screen
 costs whatever else the machine runs; PostgreSQL's parallel workers are not in it.
 
-Then, for each screen over the target even in its fastest run, the EXPLAIN ANALYZE of the
-slowest queries of its ORM calls, replayed in-process as the same user (BENCH_PLANS=0
-skips them).
+The verdict compares the CPU-ms with the 50 ms target: on a machine shared with other
+jobs, wall-clock times mostly measure the queue for a core (the request floor's row shows
+by how much). Then, for each screen over the target (or whose fastest run took over three
+times the target), the EXPLAIN ANALYZE of the slowest queries of its ORM calls, replayed
+in-process as the same user (BENCH_PLANS=0 skips them).
 
 Environment: as bench/workspace.py (ODOO_URL, ODOO_DB, ODOO_PID, PGHOST/PGPORT/PGUSER,
 ODOO_SRC), all set by ``make bench ARGS=--scale``.
@@ -367,8 +369,7 @@ def main():
     print(f"{db}: {conversations} conversations, {messages} WhatsApp messages; "
           f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"per screen: wall-clock ms over HTTP (min, median, p90 of {RUNS} runs) and the "
-          f"server's CPU-ms (mean); target {TARGET_MS} ms: ok = median under it, idle = only "
-          "the fastest run (what an idle machine gives)\n")
+          f"server's CPU-ms (mean), which the verdict compares with the {TARGET_MS} ms target\n")
     cpu = ServerCpu(int(os.environ["ODOO_PID"]), db)
     slow = []
     for login, password, label in users:
@@ -382,17 +383,19 @@ def main():
             before = cpu.seconds(processes)
             fastest, p50, p90 = percentiles([timed(client, calls) for _run in range(RUNS)])
             cpu_ms = (cpu.seconds(processes) - before) * 1000 / RUNS
-            verdict = "ok" if p50 <= TARGET_MS else "idle" if fastest <= TARGET_MS else "OVER"
+            verdict = "ok" if cpu_ms <= TARGET_MS else "OVER"
             count = 1 if callable(calls) else len(calls)
             print(f"  {name:<52} {fastest:7.1f} {p50:7.1f} {p90:7.1f} {cpu_ms:7.1f}  {verdict:<4} "
                   f"({count} request{'s' if count > 1 else ''})", flush=True)
-            if fastest > TARGET_MS and not callable(calls):
+            # a parallel plan's CPU is not counted: a slow fastest run shows it
+            if max(cpu_ms, fastest / 3) > TARGET_MS and not callable(calls):
                 slow.append((client, f"{login}: {name}", calls))
         print()
     load = os.getloadavg()
     print(f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     if slow and os.environ.get("BENCH_PLANS", "1") != "0":
-        print(f"\nEXPLAIN ANALYZE of the 3 slowest queries of each ORM call over {TARGET_MS} ms:")
+        print("\nEXPLAIN ANALYZE of the 3 slowest queries of the ORM calls of the screens over "
+              "the target:")
         for client, label, calls in slow:
             plans(registry, client.uid, client.context, label, calls)
 

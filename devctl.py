@@ -573,8 +573,9 @@ def pytest(paths, junit, report, **run):
 
 
 def repository_tests(report):
-    """The tests of the tooling in .ci/tests: devctl's Odoo paths, the wheel (seconds)."""
-    say("tests of devctl.py and of the packaging (.ci/tests)")
+    """The tests of the tooling in .ci/tests: devctl's Odoo paths, the wheel, the bench's
+    generator (under a minute)."""
+    say("tests of devctl.py, of the packaging and of bench/generate.py (.ci/tests)")
     pytest([REPO / ".ci" / "tests"], LOGS / "ci-tests-pytest.xml", report)
 
 

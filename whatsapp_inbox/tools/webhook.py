@@ -19,7 +19,8 @@ number ids) must be short printable ASCII, so that no cleaning ever changes one.
     {"object": "whatsapp_business_account", "entry": [{"id": "<WABA id>", "changes": [
       {"field": "messages", "value": {
         "metadata": {"phone_number_id": "...", "display_phone_number": "..."},
-        "contacts": [{"wa_id": "5511...", "user_id": "BR.1...", "profile": {"name": "Ana"}}],
+        "contacts": [{"wa_id": "5511...", "user_id": "BR.1...", "parent_user_id": "BR.ENT.1...",
+                      "profile": {"name": "Ana", "username": "@ana"}}],
         "messages": [{"from": "5511...", "id": "wamid.X", "timestamp": "1700000000",
                       "type": "text", "text": {"body": "Hi"}, "context": {"id": "wamid.Y"}}],
         "statuses": [{"id": "wamid.Z", "status": "read", "timestamp": "1700000000",
@@ -113,6 +114,9 @@ class Message:
     raw: str = ""  # unsupported types: the item as Meta sent it (JSON)
     # the button or list row chosen (its id), or a template quick reply's payload
     choice_id: str = ""
+    # the customer's id across the portfolios of a parent BSUID account ("BR.ENT.…"), sent
+    # as ``from_parent_user_id`` (``to_parent_user_id`` on echoes) when Meta enabled them
+    parent_bsuid: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,7 @@ class Profile:
     bsuid: str
     name: str
     username: str
+    parent_bsuid: str = ""  # ``parent_user_id``: only when parent BSUIDs are enabled
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,6 +459,7 @@ def _message(message, phone_number_id, where, origin="messages", echo=False, thr
         shared_wa_id=_shared_wa_id(message) if kind == "contacts" else "",
         raw=json.dumps(message, ensure_ascii=False) if kind == "unsupported" else "",
         choice_id=_choice_id(message, kind),
+        parent_bsuid=_id(message, "to_parent_user_id" if echo else "from_parent_user_id"),
     )
 
 
@@ -511,7 +517,8 @@ def _status(status, phone_number_id, where):
 def _profile(contact, phone_number_id):
     profile = _object(contact, "profile")
     return Profile(phone_number_id, _id(contact, "wa_id"), _id(contact, "user_id"),
-                   _text(profile, "name", 255), _text(profile, "username", 255))
+                   _text(profile, "name", 255), _text(profile, "username", 255),
+                   _id(contact, "parent_user_id"))
 
 
 def _template_update(value, waba_id, field_name="message_template_status_update"):

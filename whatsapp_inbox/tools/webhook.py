@@ -457,19 +457,27 @@ def _message(message, phone_number_id, where, origin="messages", echo=False, thr
         origin="history" if thread else origin,
         status=_text(context, "status", 32).lower(),
         shared_wa_id=_shared_wa_id(message) if kind == "contacts" else "",
-        raw=json.dumps(message, ensure_ascii=False) if kind == "unsupported" else "",
+        # kept whole: types we do not display, and a flow's answers (``response_json``)
+        raw=json.dumps(message, ensure_ascii=False) if kind == "unsupported" or (
+            kind == "interactive" and _object(message, "interactive").get("type")
+            == "nfm_reply") else "",
         choice_id=_choice_id(message, kind),
         parent_bsuid=_id(message, "to_parent_user_id" if echo else "from_parent_user_id"),
     )
 
 
 def _shared_wa_id(message):
-    """The WhatsApp id the customer shared by tapping our request for their phone number
-    (a contacts message whose card has ``origin`` ``contact_request``)."""
+    """The WhatsApp id the customer shared by tapping our request for their phone number:
+    a contacts message whose ``origin`` is ``contact_request`` (on the message, as in Meta's
+    example, or on the card). The card's phone has a ``wa_id``, or only the ``phone``."""
+    from_request = message.get("origin") == "contact_request"
     for card in _list(message, "contacts"):
-        if isinstance(card, dict) and card.get("origin") == "contact_request":
+        if isinstance(card, dict) and (from_request or card.get("origin") == "contact_request"):
             for phone in _list(card, "phones"):
-                if isinstance(phone, dict) and (wa_id := _id(phone, "wa_id")):
+                if not isinstance(phone, dict):
+                    continue
+                digits = "".join(c for c in _text(phone, "phone", 64) if c.isdigit())
+                if wa_id := _id(phone, "wa_id") or digits:
                     return wa_id
     return ""
 

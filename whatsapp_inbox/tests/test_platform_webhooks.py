@@ -74,6 +74,22 @@ class TestPlatformWireFormat(BaseCase):
                          ("quality", "GREEN", "RED", "77"))
         self.assertEqual(delivery.customers(), {(PNID, "5511987650104")})
 
+    def test_request_contact_info_answer_and_flow_reply_in_meta_s_shapes(self):
+        # Meta's example: origin on the message, a vCard and the phone without wa_id
+        shared = _bsuid_message("BR.99", "contacts", [{
+            "vcard": "BEGIN:VCARD...", "name": {"formatted_name": "Ana"},
+            "phones": [{"phone": "+55 11 98765-0199"}]}], origin="contact_request")
+        flow = payloads.inbound("5511987650198", "interactive", {
+            "type": "nfm_reply", "nfm_reply": {"name": "flow", "body": "Sent",
+                                               "response_json": '{"flow_token": "T1"}'}})
+        other = _bsuid_message("BR.98", "contacts", [{"phones": [{"phone": "+55 11 1"}]}],
+                               origin="other")
+        answer, flow_reply, shared_card = self.parse(
+            payloads.change(PNID, messages=[shared, flow, other])).messages
+        self.assertEqual(answer.shared_wa_id, "5511987650199")
+        self.assertEqual(shared_card.shared_wa_id, "", "a card shared by hand is no answer")
+        self.assertIn('"flow_token', flow_reply.raw, "the flow's answers are kept")
+
     def test_wrong_fields_become_problems_of_their_item(self):
         status = payloads.status("wamid.Q", "sent", "5511987650105")
         status["pricing"] = {"billable": "yes"}

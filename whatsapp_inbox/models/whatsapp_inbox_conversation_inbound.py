@@ -14,8 +14,9 @@ class WhatsappInboxConversation(models.Model):
         """The conversation of each customer, created when missing.
 
         :param dict customers: ``{(connection, customer): {"bsuid", "parent_bsuid",
-            "contact_name", "username"}}``, ``customer`` being the WhatsApp id (digits) or, for customers
-            who hide their number behind a username, their business-scoped user id
+            "contact_name", "username"}}``, ``customer`` being the WhatsApp id (digits) or,
+            for customers who hide their number behind a username, their business-scoped
+            user id
         :return: ``{(connection, customer): conversation}``
 
         Both spellings of a Brazilian mobile (with and without the ninth digit) find one

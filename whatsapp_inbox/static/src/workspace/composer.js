@@ -163,7 +163,8 @@ export class InboxComposer extends Component {
     }
 
     get rowCount() {
-        return this.ui.interactive.sections.reduce((count, section) => count + section.rows.length, 0);
+        const sections = this.ui.interactive.sections;
+        return sections.reduce((count, section) => count + section.rows.length, 0);
     }
 
     get canAddRow() {

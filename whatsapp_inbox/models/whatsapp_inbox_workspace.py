@@ -339,10 +339,14 @@ class WhatsappInboxConversation(models.Model):
             bubble["reacts_to"] = wa.reply_to_wamid or ""
         elif wa.reply_to_wamid:
             target = quoted.get(wa.reply_to_wamid)
+            body = target._preview() if target else self.env._("Original message")
+            if target and (target.interactive_payload or target.request_contact_info):
+                # a choice answers the question: quote it, not the whole menu
+                body = (_interactive_bubble(target) or {}).get("body") or body
             bubble["quote"] = {
                 "wamid": wa.reply_to_wamid,
                 "direction": target.direction if target else "",
-                "body": (target._preview() if target else self.env._("Original message")),
+                "body": body,
             }
         if wa.interactive_payload or wa.request_contact_info:
             bubble["interactive"] = _interactive_bubble(wa)

@@ -279,6 +279,8 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
             "display_text": "Ver nota", "url": "https://loja.example.com/nf/1"})
         answer = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")[-1]
         self.assertEqual(bubbles[answer.id]["choice"], {"id": "t14", "title": "14:00"})
+        self.assertEqual(bubbles[answer.id]["quote"]["body"], "Escolha um horário",
+                         "the question is quoted, not the whole menu")
         self.assertNotIn("interactive", bubbles[answer.id])
 
     def test_form_composer_list_rows_with_descriptions(self):

@@ -279,6 +279,11 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
             "display_text": "Ver nota", "url": "https://loja.example.com/nf/1"})
         answer = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")[-1]
         self.assertEqual(bubbles[answer.id]["choice"], {"id": "t14", "title": "14:00"})
+        conversation.action_ask_phone_number()
+        ask = conversation.wa_message_ids.filtered("request_contact_info")
+        [bubble] = conversation._workspace_bubbles(ask.mail_message_id)
+        self.assertEqual((bubble["interactive"]["type"], bubble["interactive"]["body"]),
+                         ("request_contact_info", ask.body))
         self.assertEqual(bubbles[answer.id]["quote"]["body"], "Escolha um horário",
                          "the question is quoted, not the whole menu")
         self.assertNotIn("interactive", bubbles[answer.id])

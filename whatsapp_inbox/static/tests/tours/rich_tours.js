@@ -138,16 +138,17 @@ tours.add("whatsapp_inbox_rich_form_composer_tour", {
     steps: () => [
         { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },
         { trigger: ".modal .o_field_widget[name=mode] input[data-value=buttons]", run: "click" },
-        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Recebeu o produto?" },
+        // the mode's own fields show once its onchange is applied: the body is typed after
         { trigger: ".modal .o_field_widget[name=button_1] input", run: "edit Sim" },
+        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Recebeu o produto?" },
         { trigger: ".modal .o_field_widget[name=button_2] input", run: "edit Ainda não" },
         { trigger: ".modal button[name=action_send]", run: "click" },
         { trigger: "body:not(:has(.modal))" },
         { trigger: ".o-mail-Message:contains(Recebeu o produto?):contains([Ainda não])" },
         { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },
         { trigger: ".modal .o_field_widget[name=mode] input[data-value=cta_url]", run: "click" },
-        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Sua nota fiscal" },
         { trigger: ".modal .o_field_widget[name=cta_text] input", run: "edit Ver nota" },
+        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Sua nota fiscal" },
         {
             trigger: ".modal .o_field_widget[name=cta_url] input",
             run: "edit https://loja.example.com/nf/9",
@@ -156,8 +157,8 @@ tours.add("whatsapp_inbox_rich_form_composer_tour", {
         { trigger: ".o-mail-Message:contains(Sua nota fiscal):contains([Ver nota])" },
         { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },
         { trigger: ".modal .o_field_widget[name=mode] input[data-value=list]", run: "click" },
-        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Qual horário?" },
         { trigger: ".modal .o_field_widget[name=list_button] input", run: "edit Horários" },
+        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Qual horário?" },
         {
             trigger: ".modal .o_field_widget[name=list_rows] textarea",
             run() {

@@ -71,3 +71,23 @@ class WhatsappInboxConversation(models.Model):
         readonly=True, copy=False, digits=(16, 4),
         help="What Meta bills for this conversation's messages (price table), added up as "
              "their pricing arrives.")
+
+    def _billing_warning(self, template):
+        """What Meta will bill for sending ``template`` to this customer now (a sentence),
+        or False: free-form replies exist only inside the 24-hour window, where they are
+        free; a utility template is free inside it too; other sends cost their category's
+        price in the table."""
+        self.ensure_one()
+        if not template.category:
+            return False
+        category = template.category.lower()
+        if category == "utility" and self.window_open:
+            return self.env._(
+                "Utility template inside the 24-hour window: free under Meta's per-message "
+                "pricing of July 2025 (check the current rate card).")
+        price = self.env["whatsapp.inbox.price"]._price_of(self.wa_id, category)
+        label = dict(template._fields["category"]._description_selection(self.env))[
+            template.category]
+        amount = f" ({price.price:g} {price.currency_id.name})" if price.price else ""
+        return self.env._("Meta bills this %(category)s template%(price)s.",
+                          category=label.lower(), price=amount)

@@ -47,10 +47,15 @@ tours.add("whatsapp_inbox_ask_phone_tour", {
             content: "the client panel shows the username, not a number",
             trigger: ".o_wai_profile .o_wai_field_username:contains(cliente.anonimo)",
         },
+        {
+            content: "and the business-scoped user ids, the portfolio's and the parent's",
+            trigger: ".o_wai_profile .o_wai_field_bsuid:contains(BR.1502576394655843)",
+        },
+        { trigger: ".o_wai_profile .o_wai_field_parent_bsuid:contains(BR.ENT.11815799212886844830)" },
         { trigger: "button[name=ask_phone]", run: "click" },
         {
-            content: "the request is queued in the thread",
-            trigger: ".o_wai_out:contains(share your phone number)",
+            content: "the request is queued in the thread, with WhatsApp's share button",
+            trigger: ".o_wai_out:contains(share your phone number) .o_wai_rich_share",
         },
         {
             content: "the outside world: the customer taps and shares the number",

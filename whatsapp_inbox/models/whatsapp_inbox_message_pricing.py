@@ -18,6 +18,9 @@ class WhatsappInboxMessage(models.Model):
                            help="From the price table of its category and the customer's "
                                 "country, when Meta bills it.")
     cost_currency_id = fields.Many2one("res.currency", readonly=True)
+    attendance_id = fields.Many2one(
+        "whatsapp.inbox.attendance", readonly=True, index="btree_not_null", ondelete="set null",
+        help="The attendance our message was sent in: its cost is added there.")
 
     @api.model
     def _apply_statuses(self, items):
@@ -59,8 +62,10 @@ class WhatsappInboxMessage(models.Model):
         current["cost_currency_id"] = self.cost_currency_id.id or False
         if current == vals:
             return  # every status repeats the pricing: written once
-        # the conversation adds the difference
+        # the conversation and the attendance add the difference
         self.conversation_id.cost += cost - self.cost
+        if self.attendance_id:
+            self.attendance_id.cost += cost - self.cost
         self.write(vals)
 
 
@@ -71,3 +76,12 @@ class WhatsappInboxConversation(models.Model):
         readonly=True, copy=False, digits=(16, 4),
         help="What Meta bills for this conversation's messages (price table), added up as "
              "their pricing arrives.")
+
+
+class WhatsappInboxAttendance(models.Model):
+    _inherit = "whatsapp.inbox.attendance"
+
+    cost = fields.Float(
+        readonly=True, copy=False, digits=(16, 4), aggregator="sum",
+        help="What Meta bills for the messages sent in this attendance (price table), added "
+             "up as their pricing arrives.")

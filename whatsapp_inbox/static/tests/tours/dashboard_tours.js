@@ -1,0 +1,46 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// tests/test_dashboard.py: a supervisor opens the dashboard from the menu, reads the
+// numbers seeded there, then the attendance analysis with its 90th percentile.
+
+const menu = (xmlid) => `[data-menu-xmlid='whatsapp_inbox.${xmlid}']`;
+const openReporting = (xmlid) => [
+    {
+        content: "open the Reporting menu",
+        trigger: `.o_main_navbar .o_menu_sections button${menu("whatsapp_inbox_menu_reporting")}`,
+        run: "click",
+    },
+    { trigger: `.o-dropdown--menu .dropdown-item${menu(xmlid)}`, run: "click" },
+];
+const kpi = (name, value) => ({
+    content: `the ${name} card shows ${value}`,
+    trigger: `.o_wai_kpi_${name} .o_wai_kpi_value:contains(${value})`,
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
+    steps: () => [
+        ...openReporting("whatsapp_inbox_dashboard_menu"),
+        kpi("waiting", "1"),
+        { trigger: ".o_wai_kpi_waiting .o_wai_oldest_wait" },
+        kpi("attendances", "4"),
+        kpi("first_response", "6 min"),
+        kpi("csat", "4"),
+        { content: "the charts are drawn", trigger: ".o_wai_chart_agents canvas" },
+        { trigger: ".o_wai_chart_first_response canvas" },
+        ...openReporting("whatsapp_inbox_attendance_report_menu"),
+        { trigger: ".o_pivot_view .o_pivot" },
+        { trigger: ".o_control_panel button:contains(Measures)", run: "click" },
+        {
+            content: "switch to the 90th percentile of the first response",
+            trigger: ".o-dropdown--menu .o_menu_item:contains(first response p90 (min))",
+            run: "click",
+        },
+        { trigger: ".o_pivot .o_pivot_measure_row:contains(first response p90 (min))" },
+        {
+            content: "p90 of 2, 4 and 12 minutes (the customer waiting is not answered yet)",
+            trigger: ".o_pivot .o_pivot_cell_value:contains(10.40)",
+        },
+    ],
+});

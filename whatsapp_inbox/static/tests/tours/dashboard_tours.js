@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
         { trigger: ".o_wai_chart_first_response canvas" },
         ...openReporting("whatsapp_inbox_attendance_report_menu"),
         { trigger: ".o_pivot_view .o_pivot" },
-        { trigger: ".o_control_panel button:contains(Measures)", run: "click" },
+        { trigger: ".o_pivot_buttons button:contains(Measures)", run: "click" },
         {
             content: "switch to the 90th percentile of the first response",
             trigger: ".o-dropdown--menu .o_menu_item:contains(first response p90 (min))",

@@ -99,4 +99,3 @@ def _day(value):
 
 def _number(value):
     return round(value, 2) if value is not None and value is not False else None
-

@@ -215,4 +215,5 @@ class TestDashboardTour(WhatsappInboxTourCase):
         for wait, score in ((2, 5), (4, 3), (12, 4)):
             make_attendance(conversation, now, first_response_minutes=wait, csat_score=score,
                             user_id=self.agent.id)
-        self.start_tour("/odoo/whatsapp-inbox", "whatsapp_inbox_dashboard_tour", login="tour_supervisor")
+        self.start_tour("/odoo/whatsapp-inbox", "whatsapp_inbox_dashboard_tour",
+                        login="tour_supervisor")

@@ -2,10 +2,11 @@
 
 Fills the bench database up to ``BENCH_ATTENDANCES`` attendances (default 1,000,000) by
 SQL, 100,000 rows per ``INSERT ... SELECT generate_series`` (protocols ``BENCH-...``,
-opened over the last 365 days, spread over the database's first 20,000 conversations and
-its agents, departments and origins; service times, CSAT and cost drawn at random), then
-times what the web client asks, median of ``BENCH_RUNS`` runs (default 5), each in-process
-(the server's own time, as admin, record rules applied) and over JSON-RPC:
+opened over the last 365 days in time order, as real ones are stored; spread over the
+database's first 20,000 conversations and its agents, departments and origins; service
+times, CSAT and cost drawn at random), then times what the web client asks, median of
+``BENCH_RUNS`` runs (default 5), each in-process (the server's own time, as admin, record
+rules applied) and over JSON-RPC:
 
 - each pivot as the web client loads it: one ``read_group`` per combination of its row
   and column groupings (total, rows, columns, rows x columns), with count, averages and
@@ -73,8 +74,10 @@ INSERT = """
            1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
       FROM (SELECT g, random() AS r, random() < 0.95 AS answered, random() < 0.9 AS closed,
                    -ln(1 - random()) * 6 AS wait, -ln(1 - random()) * 180 AS work,
-                   date_trunc('second', now() AT TIME ZONE 'UTC'
-                                        - random() * interval '365 days') AS opened_at
+                   -- in time order, as attendances are created
+                   date_trunc('second', %(origin)s::timestamp
+                                        + (g + random()) * %(step)s * interval '1 second')
+                       AS opened_at
               FROM generate_series(%(start)s, %(end)s) g) t
       JOIN bench_conversation c ON c.n = t.g %% %(conversations)s
 """
@@ -104,7 +107,10 @@ def fill(cr, env):
     conversations = cr.rowcount
     if not conversations:
         sys.exit("no conversation in the bench database to give attendances to")
+    cr.execute("SELECT now() AT TIME ZONE 'UTC' - interval '365 days'")
     params = {
+        "origin": cr.fetchone()[0],
+        "step": 365 * 86400 / TARGET,
         "conversations": conversations,
         "agents": env.ref("whatsapp_inbox.group_agent").users.ids,
         "departments": env["whatsapp.inbox.department"].search([]).ids,

@@ -85,3 +85,30 @@ class WhatsappInboxAttendance(models.Model):
         readonly=True, copy=False, digits=(16, 4), aggregator="sum",
         help="What Meta bills for the messages sent in this attendance (price table), added "
              "up as their pricing arrives.")
+
+    @api.model
+    def _claim_sent_messages(self, attendance_ids):
+        """Our messages sent since each attendance opened become its own, and their cost
+        its ``cost`` (attendances opened in SQL, over what happened before)."""
+        if not attendance_ids:
+            return
+        self.env["whatsapp.inbox.message"].flush_model(["attendance_id", "cost"])
+        self.env.cr.execute("""
+            WITH claimed AS (
+                UPDATE whatsapp_inbox_message message
+                   SET attendance_id = attendance.id
+                  FROM whatsapp_inbox_attendance attendance
+                 WHERE attendance.id IN %s
+                   AND message.conversation_id = attendance.conversation_id
+                   AND message.direction = 'out' AND message.attendance_id IS NULL
+                   AND message.timestamp >= attendance.opened_at
+             RETURNING message.attendance_id, message.cost
+            )
+            UPDATE whatsapp_inbox_attendance attendance
+               SET cost = claimed.cost
+              FROM (SELECT attendance_id, sum(COALESCE(cost, 0)) AS cost
+                      FROM claimed GROUP BY attendance_id) claimed
+             WHERE attendance.id = claimed.attendance_id
+        """, [tuple(attendance_ids)])
+        self.env["whatsapp.inbox.message"].invalidate_model(["attendance_id"])
+        self.invalidate_model(["cost"])

@@ -122,6 +122,21 @@ class TestDashboard(WhatsappInboxCase):
             [("id", "=", attendance.id)], ["user_id", "connection_id"], ["cost:sum"])
         self.assertEqual((agent, connection, cost), (self.agent, self.connection, 0.5))
 
+    def test_upgrade_gives_attendances_the_cost_of_what_they_sent(self):
+        wa_id = "5511987650032"
+        self.receive(payloads.text(wa_id, "Oi"))
+        conversation = self.conversation_of(wa_id)
+        answer = conversation.with_user(self.agent)._send_text("Olá!")
+        answer.sudo().cost = 0.3
+        # what 18.0.1.1.0 left: conversations without attendances
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE whatsapp_inbox_conversation SET current_attendance_id = NULL")
+        self.env.cr.execute("DELETE FROM whatsapp_inbox_attendance")
+        self.env.invalidate_all()
+        self.Attendance._open_for_attended_conversations()
+        attendance = conversation.current_attendance_id
+        self.assertEqual((answer.attendance_id, attendance.cost), (attendance, 0.3))
+
     # ------------------------------------------------------------ agents' cap
 
     def test_agent_cap_limits_round_robin_and_only_admins_set_it(self):

@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { cookie } from "@web/core/browser/cookie";
 import { getColor } from "@web/core/colors/colors";
 import { _t } from "@web/core/l10n/translation";
 import { deserializeDateTime } from "@web/core/l10n/dates";
@@ -14,6 +15,9 @@ import { DashboardChart } from "./dashboard_chart";
 const MODEL = "whatsapp.inbox.attendance";
 const ACTION = "whatsapp_inbox.whatsapp_inbox_";
 const RELOAD_MS = 60000; // new day, other companies' numbers: at least once a minute
+/** Colours of Odoo's charts (6-colour palette): blue, red, orange. */
+const color = (index) => getColor(index, cookie.get("color_scheme") || "light", 6);
+const [BLUE, RED, ORANGE] = [0, 1, 3].map(color);
 
 /** Minutes as people read a wait: "45 s", "3.5 min", "2 h 05". */
 export function formatMinutes(minutes) {
@@ -104,21 +108,21 @@ export class InboxDashboard extends Component {
                         {
                             label: _t("Open"),
                             data: agents.map((agent) => agent.open),
-                            backgroundColor: getColor(0, "light"),
+                            backgroundColor: BLUE,
                             stack: "load",
                         },
                         {
                             label: _t("Waiting"),
                             data: agents.map((agent) => agent.waiting),
-                            backgroundColor: getColor(1, "light"),
+                            backgroundColor: ORANGE,
                             stack: "load",
                         },
                         {
                             type: "line",
                             label: _t("Cap"),
                             data: agents.map((agent) => agent.cap || null),
-                            borderColor: "#d44c59",
-                            backgroundColor: "#d44c59",
+                            borderColor: RED,
+                            backgroundColor: RED,
                             showLine: false,
                             pointStyle: "line",
                             pointRadius: 14,
@@ -137,7 +141,7 @@ export class InboxDashboard extends Component {
                         {
                             label: _t("Attendances"),
                             data: data.trend.map((row) => row.attendances),
-                            backgroundColor: getColor(0, "light"),
+                            backgroundColor: BLUE,
                         },
                     ],
                 },
@@ -151,15 +155,15 @@ export class InboxDashboard extends Component {
                         {
                             label: _t("Average (min)"),
                             data: data.trend.map((row) => row.first_response),
-                            borderColor: getColor(0, "light"),
-                            backgroundColor: getColor(0, "light"),
+                            borderColor: BLUE,
+                            backgroundColor: BLUE,
                             spanGaps: true,
                         },
                         {
                             label: _t("90th percentile (min)"),
                             data: data.trend.map((row) => row.first_response_p90),
-                            borderColor: getColor(2, "light"),
-                            backgroundColor: getColor(2, "light"),
+                            borderColor: ORANGE,
+                            backgroundColor: ORANGE,
                             spanGaps: true,
                         },
                     ],

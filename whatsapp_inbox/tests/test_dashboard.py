@@ -12,6 +12,7 @@ from odoo.tests import new_test_user, tagged
 
 from . import payloads
 from .common import WhatsappInboxCase
+from .live_tour import LiveTourMixin
 from .test_tours import WhatsappInboxTourCase
 
 _protocols = itertools.count(1)
@@ -222,7 +223,7 @@ class TestDashboard(WhatsappInboxCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDashboardTour(WhatsappInboxTourCase):
+class TestDashboardTour(LiveTourMixin, WhatsappInboxTourCase):
     def test_supervisor_opens_the_dashboard_then_the_p90_report(self):
         self.supervisor.tz = "UTC"
         conversation = self.customer_writes("5511987650041", "Ana Dash")
@@ -230,5 +231,12 @@ class TestDashboardTour(WhatsappInboxTourCase):
         for wait, score in ((2, 5), (4, 3), (12, 4)):
             make_attendance(conversation, now, first_response_minutes=wait, csat_score=score,
                             user_id=self.agent.id)
-        self.start_tour("/odoo/whatsapp-inbox", "whatsapp_inbox_dashboard_tour",
-                        login="tour_supervisor")
+
+        def arrive():
+            wa_id = "5511987650042"
+            self.post_webhook(payloads.delivery(payloads.change(
+                self.connection.phone_number_id, messages=[payloads.text(wa_id, "Oi")],
+                contacts=[payloads.contact(wa_id, "Bia Live")])), self.connection.app_secret)
+
+        self.start_live_tour("/odoo/whatsapp-inbox", "whatsapp_inbox_dashboard_tour",
+                             "tour_supervisor", arrive=arrive)

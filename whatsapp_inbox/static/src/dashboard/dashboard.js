@@ -6,7 +6,7 @@ import { getColor } from "@web/core/colors/colors";
 import { _t } from "@web/core/l10n/translation";
 import { deserializeDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
+import { useBus, useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
 import { useInboxRefresh } from "../core/refresh_service";
 import { useNow } from "../core/use_now";
@@ -51,11 +51,18 @@ export class InboxDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ data: null });
+        const bus = useService("bus_service");
+        this.state = useState({ data: null, live: bus.workerState === "CONNECTED" });
         this.clock = useNow(10000);
         this.formatMinutes = formatMinutes;
         this.reloadSoon = useDebounced(() => this.load(), 1000);
         useInboxRefresh(() => this.reloadSoon());
+        // offline, notifications are missed: read again on reconnection
+        useBus(bus, "worker_state_updated", ({ detail }) => {
+            this.state.live = detail === "CONNECTED";
+        });
+        useBus(bus, "reconnect", () => this.reloadSoon());
+        bus.start();
         const interval = setInterval(() => this.load(), RELOAD_MS);
         onWillUnmount(() => clearInterval(interval));
         onWillStart(() => this.load());

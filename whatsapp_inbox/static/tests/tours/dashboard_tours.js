@@ -21,6 +21,11 @@ const kpi = (name, value) => ({
 
 registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
     steps: () => [
+        {
+            // leaving the Inbox while it still loads makes it call the server unmounted
+            content: "the Inbox is up and live",
+            trigger: ".o_wai_workspace.o_wai_live .o_wai_tab[data-tab=waiting].active",
+        },
         ...openReporting("whatsapp_inbox_dashboard_menu"),
         kpi("waiting", "1"),
         { trigger: ".o_wai_kpi_waiting .o_wai_oldest_wait" },
@@ -30,14 +35,24 @@ registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
         { content: "the charts are drawn", trigger: ".o_wai_chart_agents canvas" },
         { trigger: ".o_wai_chart_first_response canvas" },
         {
+            content: "the outside world: another customer writes",
+            // live updates need the bus connected
+            trigger: ".o_wai_dashboard.o_wai_live",
+            run() {
+                console.log("wai-tour: arrive");
+            },
+        },
+        { content: "live: one more waiting", ...kpi("waiting", "2") },
+        kpi("attendances", "5"),
+        {
             content: "a card opens its list: today's attendances",
             trigger: ".o_wai_kpi_attendances",
             run: "click",
         },
         { trigger: ".o_list_view .o_searchview_facet:contains(Today)" },
-        { trigger: ".o_list_view .o_data_row:nth-child(4)" },
+        { trigger: ".o_list_view .o_data_row:nth-child(5)" },
         { trigger: ".o_breadcrumb a:contains(Dashboard)", run: "click" },
-        { trigger: ".o_wai_kpi_attendances .o_wai_kpi_value:contains(4)" },
+        kpi("attendances", "5"),
         ...openReporting("whatsapp_inbox_attendance_report_menu"),
         { trigger: ".o_pivot_view .o_pivot" },
         { trigger: ".o_pivot_buttons button:contains(Measures)", run: "click" },
@@ -48,7 +63,7 @@ registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
         },
         { trigger: ".o_pivot .o_pivot_measure_row:contains(first response p90 (min))" },
         {
-            content: "p90 of 2, 4 and 12 minutes (the customer waiting is not answered yet)",
+            content: "p90 of 2, 4 and 12 minutes (the customers waiting are not answered yet)",
             trigger: ".o_pivot .o_pivot_cell_value:contains(10.40)",
         },
     ],

@@ -186,7 +186,7 @@ export class InboxDashboard extends Component {
             animation: false,
             scales: {
                 x: { stacked },
-                y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
+                y: { stacked, beginAtZero: true, grace: "5%", ticks: { precision: 0 } },
             },
             plugins: { legend: { position: "bottom" } },
             onClick: (event, elements) => elements.length && onClick(elements[0].index),

@@ -42,6 +42,11 @@ class WhatsappInboxConversation(models.Model):
                 attendance._record_response(person, conversation.last_outbound_at or now)
         elif event == "start_bot":
             self.current_attendance_id._enter_bot(now)
+        elif event == "meta_agent":
+            # a customer Meta's agent answers is attended, by a machine
+            Attendance._open_for(self.filtered(lambda c: before[c.id] in ("new", "done")),
+                                 "customer")
+            self.current_attendance_id._enter_bot(now)
         elif event == "release_bot":
             self.current_attendance_id._leave_bot(now)
         elif event == "finalize":

@@ -39,7 +39,8 @@ class TestPlatformTours(LiveTourMixin, HttpCase):
                                                                "Entregamos até as 18h.")])),
             SECRET)
         self.start_live_tour(INBOX, "whatsapp_inbox_take_over_tour", "tour_agent_p14")
-        self.assertEqual(self.conversation("5511911119001").handled_by, "inbox")
+        self.assertEqual((self.conversation("5511911119001").handled_by,
+                          self.conversation("5511911119001").state), ("inbox", "waiting"))
         self.assertEqual([(r["body"]["action"], r["body"]["to"]) for r in self.sim.sent
                           if "action" in r["body"]], [("take", "5511911119001")])
 

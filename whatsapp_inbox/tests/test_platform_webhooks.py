@@ -142,8 +142,10 @@ class TestCoexistence(WhatsappInboxCase):
         conversation = self.conversation_of("5511987650006")
         self.assertEqual(conversation.wa_message_ids.mapped("direction"), ["in", "out"])
         self.assertEqual(set(conversation.wa_message_ids.mapped("origin")), {"standby"})
-        self.assertConversation(conversation, handled_by="meta_agent", state="new",
+        # no human answers it: the Automated tab, in an attendance of its own
+        self.assertConversation(conversation, handled_by="meta_agent", state="bot",
                                 window_open=True)
+        self.assertTrue(conversation.current_attendance_id.bot_since)
 
     def test_a_message_on_the_messages_field_means_we_hold_it_again(self):
         conversation = self.make_conversation(wa_id="5511987650017", handled_by="meta_agent")
@@ -154,9 +156,10 @@ class TestCoexistence(WhatsappInboxCase):
         conversation = self.make_conversation(wa_id="5511987650007")
         self.deliver(payloads.delivery(payloads.handover(
             PNID, "5511987650007", "pass_thread_control", new_owner_role="ai_agent")))
-        self.assertEqual(conversation.handled_by, "meta_agent")
+        self.assertConversation(conversation, handled_by="meta_agent", state="bot")
         self.deliver(payloads.delivery(payloads.handover(PNID, "5511987650007")))
-        self.assertEqual(conversation.handled_by, "inbox")
+        # handed back: a human must answer now
+        self.assertConversation(conversation, handled_by="inbox", state="waiting")
         self.assertIn("pass_thread_control", conversation.message_ids[0].body)
 
     def test_unknown_field_is_kept_and_named_on_its_event(self):
@@ -177,9 +180,10 @@ class TestCoexistence(WhatsappInboxCase):
 @tagged("post_install", "-at_install")
 class TestMetaAgentTakeOver(WhatsappInboxSimulatorCase):
     def test_take_over_calls_thread_control(self):
-        conversation = self.make_conversation(wa_id="5511987650010", handled_by="meta_agent")
+        conversation = self.make_conversation("bot", wa_id="5511987650010",
+                                              handled_by="meta_agent")
         conversation.with_user(self.agent).action_take_over()
-        self.assertEqual(conversation.handled_by, "inbox")
+        self.assertConversation(conversation, handled_by="inbox", state="waiting")
         self.assertIn({"messaging_product": "whatsapp", "action": "take",
                        "to": "5511987650010"}, self.sent_bodies())
 
@@ -371,5 +375,7 @@ class TestPlatformDemo(TransactionCase):
         standby = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_standby_demo")
         self.assertEqual((standby.handled_by, standby.wa_message_ids.mapped("origin")),
                          ("meta_agent", ["standby", "standby"]))
+        self.assertEqual(standby.state, "bot", "Meta's agent answers it: Automated")
         username = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_username_demo")
         self.assertEqual((username.username_only, username.phone), (True, False))
+        self.assertEqual(username.state, "waiting", "the customer wrote, nobody answered")

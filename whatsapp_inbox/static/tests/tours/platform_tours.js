@@ -9,7 +9,11 @@ const row = (name) => `.o_wai_row:contains(${name})`;
 
 tours.add("whatsapp_inbox_take_over_tour", {
     steps: () => [
-        { trigger: ".o_wai_tab[data-tab=new]", run: "click" },
+        {
+            content: "Meta's agent answers it, no human: the Automated tab",
+            trigger: ".o_wai_tab[data-tab=bot]",
+            run: "click",
+        },
         { trigger: row("Standby Customer"), run: "click" },
         { trigger: ".o_wai_header_name:contains(Standby Customer)" },
         {
@@ -26,6 +30,12 @@ tours.add("whatsapp_inbox_take_over_tour", {
             trigger: ".o_wai_header_actions:not(:has(button[name=take_over]))",
         },
         { trigger: ".o_wai_header_meta:not(:has(.o_wai_meta_agent))" },
+        {
+            content: "a human must answer now: it waits in Waiting",
+            trigger: ".o_wai_tab[data-tab=waiting]",
+            run: "click",
+        },
+        { trigger: row("Standby Customer") },
     ],
 });
 

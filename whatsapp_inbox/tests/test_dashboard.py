@@ -104,10 +104,11 @@ class TestDashboard(WhatsappInboxCase):
         answer = conversation._send_text("Olá!")
         attendance = conversation.current_attendance_id
         self.assertEqual(answer.attendance_id, attendance)
-        conversation.action_finalize()
         # what follows the Finalize (the satisfaction question) is the closed attendance's
-        survey = conversation.sudo()._send_text("Como foi?", automated=True)
-        self.assertEqual(survey.attendance_id, attendance)
+        self.connection.csat_enabled = True
+        conversation.action_finalize()
+        survey = self.Message.search([("csat_attendance_id", "=", attendance.id)])
+        self.assertEqual((survey.direction, survey.attendance_id), ("out", attendance))
         answer.sudo().wamid, survey.sudo().wamid = "wamid.COST1", "wamid.COST2"
         for state in ("sent", "delivered"):
             self.deliver(payloads.delivery(payloads.change("PNID-BR", statuses=[

@@ -69,7 +69,11 @@ export class InboxDashboard extends Component {
     }
 
     async load() {
+        const request = (this.request = (this.request || 0) + 1);
         const data = await this.orm.call(MODEL, "dashboard_data", []);
+        if (request !== this.request) {
+            return; // a newer read is under way
+        }
         this.charts = this.makeCharts(data);
         this.state.data = data;
     }

@@ -88,6 +88,16 @@ class WhatsappInboxConversation(models.Model):
                                      "department_id": conversation.department_id.id})
         return result
 
+    def _queue_outbound(self, vals, chatter_body, automated=False):
+        """Our message belongs to the attendance it was sent in (the one it opened, or the
+        last one for what follows a Finalize, such as the satisfaction question): its
+        cost is added there when Meta's pricing arrives."""
+        message = super()._queue_outbound(vals, chatter_body, automated=automated)
+        if self.current_attendance_id:
+            # sudo: whatsapp.inbox.message - written only by the inbox's helpers
+            message.sudo().attendance_id = self.current_attendance_id
+        return message
+
     # ------------------------------------------------------------
     # The protocol in what we send
     # ------------------------------------------------------------

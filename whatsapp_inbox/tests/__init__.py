@@ -31,3 +31,4 @@ from . import test_attendance
 from . import test_rich_messages
 from . import test_rich_tours
 from . import test_csat
+from . import test_dashboard

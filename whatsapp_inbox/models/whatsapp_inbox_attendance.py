@@ -52,7 +52,7 @@ class WhatsappInboxAttendance(models.Model):
     closed_by_id = fields.Many2one("res.users", "Closed by")
     close_method = fields.Selection(CLOSE_METHODS, "Closed how")
     transfer_ids = fields.One2many("whatsapp.inbox.attendance.transfer", "attendance_id",
-                                   string="Transfers")
+                                   string="Transfer trail")
     transfer_count = fields.Integer("Transfers", aggregator="sum")
     message_in_count = fields.Integer("Messages in", aggregator="sum")
     message_out_count = fields.Integer("Messages out", aggregator="sum")

@@ -431,3 +431,5 @@ class TestPlatformDemo(TransactionCase):
         username = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_username_demo")
         self.assertEqual((username.username_only, username.phone), (True, False))
         self.assertEqual(username.state, "waiting", "the customer wrote, nobody answered")
+        self.assertTrue(standby.current_attendance_id and username.current_attendance_id,
+                        "both are being attended: each has its protocol number")

@@ -323,8 +323,7 @@ class WhatsappInboxConversation(models.Model):
             "body": wa.body or "",
             "status": wa.status,
             "wamid": wa.wamid or "",
-            "author": (wa.author_id.name if wa.author_id else self.env._("Bot"))
-            if wa.direction == "out" else "",
+            "author": self._workspace_sender(wa) if wa.direction == "out" else "",
             "attachments": _attachments(wa.attachment_ids),
             "media_state": wa.media_state or "",
             "filename": wa.media_filename or "",
@@ -401,6 +400,16 @@ class WhatsappInboxConversation(models.Model):
             "preview": conversation.last_message_preview or "",
         } for conversation in earlier]
         return panel
+
+    @api.model
+    def _workspace_sender(self, wa):
+        """Who wrote an outbound message: the agent, else where it was written (the
+        Business app, Meta's agent, the history import), else an automation."""
+        if wa.author_id:
+            return wa.author_id.name
+        if wa.origin != "messages":
+            return dict(wa._fields["origin"]._description_selection(self.env))[wa.origin]
+        return self.env._("Bot")
 
 
 def _interactive_bubble(wa):

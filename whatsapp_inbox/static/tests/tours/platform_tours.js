@@ -21,6 +21,10 @@ tours.add("whatsapp_inbox_take_over_tour", {
             trigger: ".o_wai_out:contains(Entregamos até as 18h.)",
         },
         {
+            content: "its reply says who wrote it",
+            trigger: ".o_wai_out:contains(Entregamos até as 18h.) .o_wai_bubble_sender:contains(Meta's agent)",
+        },
+        {
             content: "the header says who handles it",
             trigger: ".o_wai_meta_agent:contains(Handled by Meta's agent)",
         },

@@ -11,7 +11,9 @@
     python3 devctl.py demo    database whatsapp_inbox_demo with demo data, served on :8069
     python3 devctl.py lint    the checks of .pre-commit-config.yaml on every file (ruff,
                               pylint-odoo, XML, manifest and translation checks)
-    python3 devctl.py bench   bench/*.py (or the scripts given) against wai_bench served on :8070
+    python3 devctl.py bench   bench/*.py (or the scripts given) against wai_bench served on :8070;
+                              [--scale] instead fills wai_scale with 100,000 conversations
+                              (once) and times the inbox on it
 
 Odoo 18 source: ODOO_SRC when set (an empty or missing folder gets a clone); else the clone
 cached in ~/.cache/whatsapp_inbox/odoo-18.0, else /opt/odoo; else devctl.py makes that cached
@@ -21,8 +23,8 @@ clone: a shallow clone of ODOO_GIT_URL (default Odoo's public repository) at ODO
 Environment: PGHOST, PGPORT, PGUSER (a server of your own); WAI_PG_PORT (port of the server tried on
 127.0.0.1, default 5432; when none answers, a private one is started in .pgdata/ on
 127.0.0.1:55432); WAI_ADDONS_DIR (the folder holding whatsapp_inbox, default this repository);
-WAI_DEMO_DB, WAI_DEMO_PORT, WAI_SIM_PORT, WAI_BENCH_DB, WAI_BENCH_PORT (to run several demos or
-benches side by side).
+WAI_DEMO_DB, WAI_DEMO_PORT, WAI_SIM_PORT, WAI_BENCH_DB, WAI_BENCH_PORT, WAI_SCALE_DB (to run several
+demos or benches side by side).
 """
 
 import argparse
@@ -65,6 +67,9 @@ SIMULATOR_PORT = int(os.environ.get("WAI_SIM_PORT", 8079))
 DEMO_ACCOUNT = "100000000000001:demo-access-token:demo-app-secret:200000000000001"
 BENCH_DB = os.environ.get("WAI_BENCH_DB", "wai_bench")
 BENCH_PORT = int(os.environ.get("WAI_BENCH_PORT", 8070))
+# bench --scale: bench/generate.py fills this database once, bench/scale.py times it
+SCALE_DB = os.environ.get("WAI_SCALE_DB", "wai_scale")
+SCALE_SCRIPTS = ("generate.py", "scale.py")
 # OCA's WhatsApp gateway, which bench/webhook_throughput.py compares with ours in the same
 # server: installed from PyPI into this throwaway folder (not the project), for the bench only.
 OCA_PACKAGES = ["odoo-addon-mail-gateway-whatsapp==18.0.*", "odoo-addon-mail-gateway==18.0.*"]
@@ -568,8 +573,9 @@ def pytest(paths, junit, report, **run):
 
 
 def repository_tests(report):
-    """The tests of the tooling in .ci/tests: devctl's Odoo paths, the wheel (seconds)."""
-    say("tests of devctl.py and of the packaging (.ci/tests)")
+    """The tests of the tooling in .ci/tests: devctl's Odoo paths, the wheel, the bench's
+    generator (under a minute)."""
+    say("tests of devctl.py, of the packaging and of bench/generate.py (.ci/tests)")
     pytest([REPO / ".ci" / "tests"], LOGS / "ci-tests-pytest.xml", report)
 
 
@@ -651,7 +657,10 @@ def cmd_demo(args):
 
 
 def cmd_bench(args):
-    scripts = args.scripts or sorted((REPO / "bench").glob("*.py"))
+    if args.scale:
+        return bench_scale()
+    scripts = args.scripts or sorted(path for path in (REPO / "bench").glob("*.py")
+                                     if path.name not in SCALE_SCRIPTS)
     if not scripts:
         say("no bench/*.py scripts to run")
         return 0
@@ -674,6 +683,21 @@ def cmd_bench(args):
     if failed:
         say(f"FAILED: {' '.join(failed)}")
     return 1 if failed else 0
+
+
+def bench_scale():
+    """Fill SCALE_DB with 100,000 conversations (once: minutes), serve it with 2 workers and
+    time what the web client asks (bench/scale.py)."""
+    pg = setup()
+    LOGS.mkdir(exist_ok=True)
+    prepare(pg, SCALE_DB)
+    env = dict(os.environ, **pg.env(), ODOO_DB=SCALE_DB, ODOO_SRC=str(odoo_src()),
+               WAI_REPO=str(REPO))
+    subprocess.run([PY, REPO / "bench" / "generate.py"], cwd=REPO, env=env, check=True)
+    url = f"http://127.0.0.1:{BENCH_PORT}"
+    with serve(pg, SCALE_DB, BENCH_PORT, LOGS / f"{SCALE_DB}-server.log") as server:
+        return subprocess.run([PY, REPO / "bench" / "scale.py"], cwd=REPO,
+                              env=client_env(pg, SCALE_DB, url, server)).returncode
 
 
 # ------------------------------------------------------------------------------------------ lint
@@ -701,7 +725,11 @@ def main():
     commands.add_parser("demo", help=f"serve {DEMO_DB} with demo data on :{DEMO_PORT}")
     commands.add_parser("lint", help="the checks of .pre-commit-config.yaml on every file")
     bench = commands.add_parser("bench", help=f"bench scripts against {BENCH_DB} on :{BENCH_PORT}")
-    bench.add_argument("scripts", nargs="*", type=Path, help="default: bench/*.py")
+    bench.add_argument("scripts", nargs="*", type=Path,
+                       help=f"default: bench/*.py but {' and '.join(SCALE_SCRIPTS)}")
+    bench.add_argument("--scale", action="store_true",
+                       help=f"instead: fill {SCALE_DB} with 100,000 conversations (once) and "
+                            "time the inbox on it (bench/generate.py, bench/scale.py)")
     route = commands.add_parser("route", help="(used by the others) route a port to Odoo's")
     for name in ("port", "http_port", "gevent_port"):
         route.add_argument(name, type=int)

@@ -16,9 +16,9 @@ OUTBOUND_TO = "5531900000004"  # a customer we wrote to, who never writes
 def corpus(phone_number_id, waba_id, t0):
     """A day of deliveries of one number: every message type, profiles, usernames, both
     spellings of a Brazilian mobile, statuses (in and out of order, for unknown wamids too),
-    a template update, an unhandled field and a bad item next to good ones. Timestamps are
-    fixed, wamids contain ``BOX``. The outbound messages of ``outbound()`` are the statuses'
-    targets."""
+    a template update, an unhandled field and a bad item next to good ones, then every newer
+    field (:func:`platform`). Timestamps are fixed, wamids contain ``BOX``. The outbound
+    messages of ``outbound()`` are the statuses' targets."""
     ana, bia_old, bia, caio = "5511900000001", "551188880002", "5511988880002", "5521900000003"
     davi = OUTBOUND_TO
     user = "BR.1502576394655843"
@@ -86,6 +86,118 @@ def corpus(phone_number_id, waba_id, t0):
             "event": "APPROVED", "message_template_name": f"promo_{BOX}",
             "message_template_language": "pt_BR", "reason": "NONE"}}),
         delivery(messages(bad, text(caio, "ainda aí?", 50))),
+        *platform(phone_number_id, waba_id, t0),
+    ]
+
+
+PACED = f"paced_{BOX}"  # a template Meta paces, rates and recategorises
+
+
+def platform(phone_number_id, waba_id, t0):
+    """The fields and shapes of Meta's 2026 platform (Graph API v23.0 to v24.0), one body per
+    Meta example: coexistence (``smb_message_echoes``, ``history``, ``smb_app_state_sync``),
+    Meta's agent (``standby``, ``messaging_handovers``), ``user_preferences``, the template
+    lifecycle (quality, category, a pause after pacing), per-message pricing on statuses,
+    customers known only by their business-scoped user id (with a parent BSUID and a
+    username) sharing their number on request, list and flow replies, and a message type
+    Meta itself does not support. Each customer appears in one field only, so that the
+    final state does not depend on the order of arrival."""
+    ana, caio, eva, fabio = "5511900000001", "5521900000003", "5511900000005", "5511900000006"
+    helena, ivo = "5511900000008", "5511900000009"
+    jonas, jonas_parent = "BR.1700000000000009", "BR.ENT.1700000000000009"
+
+    def at(seconds):
+        return str(t0 + seconds)
+
+    def field(name, **lists):
+        return {"field": name, "value": {"messaging_product": "whatsapp", "metadata": {
+            "display_phone_number": "15550000000", "phone_number_id": phone_number_id},
+            **lists}}
+
+    def delivery(*changes):
+        return payloads.delivery(*changes, waba_id=waba_id)
+
+    def caio_says(n, message_type, content, **extra):
+        return {"from": caio, "id": f"wamid.{BOX}.in{n}", "timestamp": at(n),
+                "type": message_type, **({message_type: content} if content else {}), **extra}
+
+    def jonas_says(n, message_type, content, **extra):
+        return {"from_user_id": jonas, "from_parent_user_id": jonas_parent,
+                "id": f"wamid.{BOX}.in{n}", "timestamp": at(n), "type": message_type,
+                message_type: content, **extra}
+
+    jonas_profile = [{"profile": {"name": "Jonas", "username": "@jonas.r"}, "user_id": jonas,
+                      "parent_user_id": jonas_parent}]
+    template = {"message_template_id": 990000000000001, "message_template_name": PACED,
+                "message_template_language": "pt_BR"}
+    return [
+        # the business answered Eva from the WhatsApp Business app (coexistence)
+        delivery(field("smb_message_echoes", message_echoes=[{
+            "from": "15550000000", "to": eva, "id": f"wamid.{BOX}.echo1", "timestamp": at(60),
+            "type": "text", "text": {"body": "Respondido pelo celular"}}])),
+        # six months of the app's chats, imported at onboarding
+        delivery(field("history", history=[{
+            "metadata": {"phase": 0, "chunk_order": 1, "progress": 100},
+            "threads": [{"id": fabio, "messages": [
+                {"from": fabio, "id": f"wamid.{BOX}.hist1", "timestamp": at(-86400 * 30),
+                 "type": "text", "text": {"body": "Vocês abrem sábado?"},
+                 "history_context": {"status": "READ"}},
+                {"from": "15550000000", "to": fabio, "id": f"wamid.{BOX}.hist2",
+                 "timestamp": at(-86400 * 30 + 60), "type": "text",
+                 "text": {"body": "Abrimos das 9h às 13h"},
+                 "history_context": {"status": "READ", "from_me": True}}]}]}])),
+        delivery(field("smb_app_state_sync", state_sync=[{
+            "type": "contact", "action": "add", "metadata": {"timestamp": at(61)},
+            "contact": {"full_name": "Gabi Lima", "first_name": "Gabi",
+                        "phone_number": "+55 11 90000-0007"}}])),
+        # Meta's agent holds Helena's conversation: her message arrives on standby
+        delivery(field("standby", contacts=[payloads.contact(helena, "Helena")], messages=[{
+            "from": helena, "id": f"wamid.{BOX}.in62", "timestamp": at(62), "type": "text",
+            "text": {"body": "Quero falar com o assistente"}}])),
+        delivery(field("messaging_handovers", messaging_handovers=[{
+            "sender": {"wa_id": ivo}, "recipient": {"id": phone_number_id},
+            "timestamp": (t0 + 63) * 1000,
+            "release_thread_control": {"metadata": "back to Meta's agent"}}])),
+        delivery(field("user_preferences", contacts=[payloads.contact(ana, "Ana")],
+                       user_preferences=[{
+                           "wa_id": ana, "detail": "User requested to stop marketing messages",
+                           "category": "marketing_messages", "value": "stop",
+                           "timestamp": t0 + 64}])),
+        delivery({"field": "message_template_quality_update", "value": {
+            **template, "previous_quality_score": "GREEN", "new_quality_score": "YELLOW"}}),
+        delivery({"field": "template_category_update", "value": {
+            **template, "previous_category": "UTILITY", "new_category": "MARKETING"}}),
+        delivery({"field": "message_template_status_update", "value": {
+            **template, "event": "PAUSED", "reason": "NONE",
+            "message_template_category": "MARKETING", "other_info": {
+                "title": "FIRST_PAUSE", "description": "Paused for 3 hours after pacing: "
+                                                       "customers reported it."}}}),
+        # per-message pricing (PMP, July 2025) on a status
+        delivery(payloads.change(phone_number_id, statuses=[{
+            "id": f"wamid.{BOX}.out3", "status": "delivered", "timestamp": at(33),
+            "recipient_id": OUTBOUND_TO, "pricing": {
+                "billable": True, "pricing_model": "PMP", "category": "utility",
+                "type": "regular"}}])),
+        # known by business-scoped user ids only; then shares the number on our request
+        delivery(payloads.change(phone_number_id, contacts=jonas_profile, messages=[
+            jonas_says(65, "text", {"body": "oi, sem número"})])),
+        delivery(payloads.change(phone_number_id, contacts=jonas_profile, messages=[
+            jonas_says(66, "contacts", [{
+                "name": {"formatted_name": "Jonas R", "first_name": "Jonas"},
+                "phones": [{"phone": "+55 11 90000-0010", "type": "CELL"}]}],
+                origin="contact_request")])),
+        delivery(payloads.change(phone_number_id, contacts=[payloads.contact(caio, "Caio")],
+                                 messages=[
+            caio_says(67, "interactive", {"type": "list_reply", "list_reply": {
+                "id": "t14", "title": "14:00", "description": "Tarde"}},
+                context={"from": "15550000000", "id": f"wamid.{BOX}.out3"}),
+            caio_says(68, "interactive", {"type": "nfm_reply", "nfm_reply": {
+                "name": "flow", "body": "Sent",
+                "response_json": '{"flow_token": "agenda", "dia": "sexta"}'}}),
+            caio_says(69, "unsupported", None, errors=[{
+                "code": 131051, "title": "Message type unknown",
+                "message": "Message type unknown",
+                "error_data": {"details": "Message type is currently not supported."}}])])),
     ]
 
 

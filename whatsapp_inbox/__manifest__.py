@@ -37,6 +37,8 @@
         "views/whatsapp_inbox_menus.xml",
         "views/whatsapp_inbox_platform_views.xml",
         "views/whatsapp_inbox_attendance_menus.xml",
+        "views/whatsapp_inbox_dashboard_views.xml",
+        "views/res_users_views.xml",
         "views/whatsapp_inbox_workspace_views.xml",
     ],
     "assets": {

@@ -3,6 +3,7 @@ from . import ir_websocket
 from . import ir_ui_menu
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import res_users_settings
 from . import whatsapp_inbox_lead_status
 from . import whatsapp_inbox_lead_origin
@@ -46,3 +47,12 @@ from . import whatsapp_inbox_conversation_identity
 from . import whatsapp_inbox_conversation_marketing
 from . import whatsapp_inbox_template_lifecycle
 from . import whatsapp_inbox_event_unsupported
+# the satisfaction survey: after the attendances, the inbound path and the automations
+from . import whatsapp_inbox_csat_option
+from . import whatsapp_inbox_connection_csat
+from . import whatsapp_inbox_attendance_csat
+from . import whatsapp_inbox_message_csat
+from . import whatsapp_inbox_conversation_csat
+from . import whatsapp_inbox_erasure_csat
+from . import whatsapp_inbox_attendance_report
+from . import whatsapp_inbox_attendance_dashboard

@@ -20,7 +20,7 @@ class IrUiMenu(models.Model):
         sees them (record rules apply): ``{menu xmlid: count}``.
 
         Three queries whatever the volume: one grouped count by state (its index),
-        one for Unread and one for Mine (theirs)."""
+        one for Unread and one for Mine (theirs, not finalized: as the Inbox's Mine)."""
         Conversation = self.env["whatsapp.inbox.conversation"]
         by_state = dict(Conversation._read_group([], ["state"], ["__count"]))
         counts = {menu: by_state.get(state, 0) for state, menu in STATE_TABS.items()}
@@ -28,5 +28,5 @@ class IrUiMenu(models.Model):
         counts["whatsapp_inbox.whatsapp_inbox_conversation_menu_unread"] = \
             Conversation.search_count([("unread", "=", True)])
         counts["whatsapp_inbox.whatsapp_inbox_conversation_menu_mine"] = \
-            Conversation.search_count([("user_id", "=", self.env.uid)])
+            Conversation.search_count([("user_id", "=", self.env.uid), ("state", "!=", "done")])
         return counts

@@ -52,7 +52,7 @@ class WhatsappInboxAttendance(models.Model):
     closed_by_id = fields.Many2one("res.users", "Closed by")
     close_method = fields.Selection(CLOSE_METHODS, "Closed how")
     transfer_ids = fields.One2many("whatsapp.inbox.attendance.transfer", "attendance_id",
-                                   string="Transfers")
+                                   string="Transfer trail")
     transfer_count = fields.Integer("Transfers", aggregator="sum")
     message_in_count = fields.Integer("Messages in", aggregator="sum")
     message_out_count = fields.Integer("Messages out", aggregator="sum")
@@ -113,8 +113,9 @@ class WhatsappInboxAttendance(models.Model):
         Finalized) that has no current attendance one, in one statement per company: opened
         when the customer started waiting (else at their first message, else at creation),
         answered at the conversation's first response, numbered by the company's protocol
-        sequence (with the default format, the date part is that of the opening). For data
-        that did not come through the state door: an upgrade, the demo.
+        sequence (with the default format, the date part is that of the opening); our
+        messages sent since its opening are its own, with their cost. For data that did not
+        come through the state door: an upgrade, the demo.
 
         :return: how many attendances were opened
         """
@@ -175,9 +176,12 @@ class WhatsappInboxAttendance(models.Model):
                    SET current_attendance_id = inserted.id
                   FROM inserted
                  WHERE conversation.id = inserted.conversation_id
+             RETURNING inserted.id
             """, company=company_id, prefix=prefix, sequence=pg_sequence,
                 padding=sequence.padding, uid=self.env.uid))
-            total += cr.rowcount
+            opened = [row[0] for row in cr.fetchall()]
+            total += len(opened)
+            self._claim_sent_messages(opened)
         # written in SQL: what the ORM has cached of these conversations is stale
         self.env["whatsapp.inbox.conversation"].invalidate_model(["current_attendance_id"])
         return total

@@ -42,6 +42,11 @@ class WhatsappInboxConversation(models.Model):
                 attendance._record_response(person, conversation.last_outbound_at or now)
         elif event == "start_bot":
             self.current_attendance_id._enter_bot(now)
+        elif event == "meta_agent":
+            # a customer Meta's agent answers is attended, by a machine
+            Attendance._open_for(self.filtered(lambda c: before[c.id] in ("new", "done")),
+                                 "customer")
+            self.current_attendance_id._enter_bot(now)
         elif event == "release_bot":
             self.current_attendance_id._leave_bot(now)
         elif event == "finalize":
@@ -82,6 +87,16 @@ class WhatsappInboxConversation(models.Model):
                                      "user_id": conversation.user_id.id,
                                      "department_id": conversation.department_id.id})
         return result
+
+    def _queue_outbound(self, vals, chatter_body, automated=False):
+        """Our message belongs to the attendance it was sent in (the one it opened, or the
+        last one for what follows a Finalize, such as the satisfaction question): its
+        cost is added there when Meta's pricing arrives."""
+        message = super()._queue_outbound(vals, chatter_body, automated=automated)
+        if self.current_attendance_id:
+            # sudo: whatsapp.inbox.message - written only by the inbox's helpers
+            message.sudo().attendance_id = self.current_attendance_id
+        return message
 
     # ------------------------------------------------------------
     # The protocol in what we send

@@ -37,22 +37,37 @@ class WhatsappInboxConversation(models.Model):
             inbound = standby.filtered(lambda m: m.direction == "in")[-1:]
             if inbound and inbound.timestamp > (self.last_inbound_at or inbound.timestamp.min):
                 vals["last_inbound_at"] = inbound.timestamp
-            if self.handled_by != "meta_agent":
-                vals.update(handled_by="meta_agent", handover_at=fields.Datetime.now())
         if vals:
             self.write(vals)
+        if standby:
+            self._set_handler("meta_agent")
 
     def _receive_messages(self, messages):
         # a customer message on the ``messages`` field: this app holds the conversation
-        self.filtered(lambda c: c.handled_by == "meta_agent").write(
-            {"handled_by": "inbox", "handover_at": fields.Datetime.now()})
+        self._set_handler("inbox")
         return super()._receive_messages(messages)
 
     def _queue_outbound(self, vals, chatter_body, automated=False):
         # a reply from this app makes it the conversation's handler (Meta's standby rule)
-        self.filtered(lambda c: c.handled_by == "meta_agent").write(
-            {"handled_by": "inbox", "handover_at": fields.Datetime.now()})
+        self._set_handler("inbox")
         return super()._queue_outbound(vals, chatter_body, automated=automated)
+
+    def _set_handler(self, handled_by, at=None):
+        """Record who answers the customers now, and move the conversations whose handler
+        changes: to Automated while Meta's agent answers (``meta_agent`` arrow), back to
+        Waiting from there when this inbox holds them again (``release_bot``).
+
+        :return: the conversations whose handler changed
+        """
+        changed = self.filtered(lambda c: c.handled_by != handled_by)
+        if not changed:
+            return changed
+        changed.write({"handled_by": handled_by, "handover_at": at or fields.Datetime.now()})
+        if handled_by == "meta_agent":
+            changed.filtered(lambda c: c._can_transition("meta_agent"))._transition("meta_agent")
+        else:
+            changed.filtered(lambda c: c.state == "bot")._transition("release_bot")
+        return changed
 
     @api.model
     def _apply_handovers(self, items):
@@ -67,11 +82,8 @@ class WhatsappInboxConversation(models.Model):
         changed = self.browse()
         for connection, handover in items:
             conversation = conversations[(connection, handover.customer)]
-            handled_by = "inbox" if handover.to_us else "meta_agent"
-            if conversation.handled_by != handled_by:
-                conversation.write({"handled_by": handled_by,
-                                    "handover_at": handover.timestamp or fields.Datetime.now()})
-                changed |= conversation
+            changed |= conversation._set_handler(
+                "inbox" if handover.to_us else "meta_agent", handover.timestamp)
             conversation.message_post(
                 body=Markup("<p>%s</p><pre>%s</pre>") % (
                     self.env._("Meta's agent handed the conversation over to this inbox.")
@@ -90,7 +102,7 @@ class WhatsappInboxConversation(models.Model):
             except GraphApiError as error:
                 raise UserError(self.env._("Meta refused the take-over: %s", error.message)) \
                     from error
-            conversation.write({"handled_by": "inbox", "handover_at": fields.Datetime.now()})
+            conversation._set_handler("inbox")
             conversation.message_post(
                 body=self.env._("%s took the conversation over from Meta's agent.",
                                 self.env.user.name),

@@ -12,6 +12,10 @@ class WhatsappInboxConversation(models.Model):
 
     _inherit = "whatsapp.inbox.conversation"
 
+    parent_bsuid = fields.Char(
+        "Parent Business-Scoped User ID", index="btree_not_null", readonly=True,
+        help="The customer's id across the business portfolios of a parent BSUID account "
+             "(\"BR.ENT.…\"), when Meta enabled parent BSUIDs for yours.")
     username_only = fields.Boolean(
         compute="_compute_username_only",
         help="The customer's number is unknown: replies go to their business-scoped user id.")

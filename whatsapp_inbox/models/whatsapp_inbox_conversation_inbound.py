@@ -13,9 +13,10 @@ class WhatsappInboxConversation(models.Model):
     def _find_or_create_for_customers(self, customers):
         """The conversation of each customer, created when missing.
 
-        :param dict customers: ``{(connection, customer): {"bsuid", "contact_name",
-            "username"}}``, ``customer`` being the WhatsApp id (digits) or, for customers
-            who hide their number behind a username, their business-scoped user id
+        :param dict customers: ``{(connection, customer): {"bsuid", "parent_bsuid",
+            "contact_name", "username"}}``, ``customer`` being the WhatsApp id (digits) or,
+            for customers who hide their number behind a username, their business-scoped
+            user id
         :return: ``{(connection, customer): conversation}``
 
         Both spellings of a Brazilian mobile (with and without the ninth digit) find one
@@ -51,7 +52,8 @@ class WhatsappInboxConversation(models.Model):
         existing.filtered(lambda c: not c.partner_id)._link_registered_contacts()
         for key, conversation in result.items():
             profile = customers[key]
-            updates = {fname: profile[fname] for fname in ("contact_name", "username", "bsuid")
+            updates = {fname: profile[fname] for fname in ("contact_name", "username", "bsuid",
+                                                           "parent_bsuid")
                        if profile.get(fname) and profile[fname] != conversation[fname]}
             if updates:
                 conversation.write(updates)
@@ -74,6 +76,7 @@ class WhatsappInboxConversation(models.Model):
                 "company_id": connection.company_id.id,
                 "wa_id": customer,
                 "bsuid": profile.get("bsuid") or False,
+                "parent_bsuid": profile.get("parent_bsuid") or False,
                 "contact_name": profile.get("contact_name") or False,
                 "username": profile.get("username") or False,
                 "partner_id": matched.get((connection, customer), False),

@@ -15,6 +15,9 @@ TRANSITIONS = {
     "agent_reply": (_EVERY_STATE, "open"),
     "start_bot": ({"new", "waiting"}, "bot"),
     "release_bot": ({"bot"}, "waiting"),
+    # Meta's AI agent answers the customer (standby, handovers): no human, so Automated;
+    # it leaves by release_bot when this inbox holds the conversation again
+    "meta_agent": ({"new", "waiting", "open", "done"}, "bot"),
     "finalize": (_EVERY_STATE - {"done"}, "done"),
     "reopen": ({"done"}, "open"),
     "send_failure": (_EVERY_STATE, "error"),

@@ -24,7 +24,8 @@ class WhatsappInboxDepartment(models.Model):
 
     def _next_agent(self, company):
         """The member working for ``company`` with the fewest Waiting and Open
-        conversations, under the cap (ties: the lowest id); nobody when all are at the cap.
+        conversations, under the department's cap and their own (ties: the lowest id);
+        nobody when all are at their cap.
 
         Computed from the conversations themselves, so concurrent webhooks never
         fight over a shared "last assigned" row.
@@ -34,5 +35,6 @@ class WhatsappInboxDepartment(models.Model):
         loads = dict(self.env["whatsapp.inbox.conversation"]._read_group(
             [("user_id", "in", members.ids), ("state", "in", ("waiting", "open"))],
             ["user_id"], ["__count"]))
-        available = members.filtered(lambda m: loads.get(m, 0) < self.max_open_per_agent)
+        available = members.filtered(lambda m: loads.get(m, 0) < min(
+            self.max_open_per_agent, m.whatsapp_inbox_max_open or self.max_open_per_agent))
         return min(available, key=lambda m: (loads.get(m, 0), m.id), default=members.browse())

@@ -146,7 +146,8 @@ class WhatsappInboxErasure(models.Model):
         })
         now = fields.Datetime.now()
         conversations.with_context(tracking_disable=True).write({
-            "wa_id": False, "bsuid": False, "phone": False, "email": False,
+            "wa_id": False, "bsuid": False, "parent_bsuid": False, "phone": False,
+            "email": False,
             "username": False, "partner_id": False, "last_message_preview": False,
             "error_reason": False, "unread": False, "anonymized_at": now,
             "contact_name": self.env._("Anonymised customer"),

@@ -64,6 +64,7 @@ class WhatsappInboxMessage(models.Model):
                 "bsuid": (profile and profile.bsuid) or record.bsuid,
                 "contact_name": profile and profile.name,
                 "username": profile and profile.username,
+                "parent_bsuid": (profile and profile.parent_bsuid) or record.parent_bsuid,
             })
         conversations = self.env["whatsapp.inbox.conversation"]._find_or_create_for_customers(
             customers)

@@ -47,7 +47,7 @@ class WhatsappInboxTemplate(models.Model):
     body_examples = fields.Text(help="Examples of {{1}}, {{2}}... one a line, for Meta's review.")
     footer = fields.Char()
     button_ids = fields.One2many("whatsapp.inbox.template.button", "template_id", "Buttons")
-    buttons = fields.Char(compute="_compute_buttons", help="The buttons' texts.")
+    buttons = fields.Char("Button texts", compute="_compute_buttons", help="The buttons' texts.")
     variable_count = fields.Integer(compute="_compute_variable_count", store=True)
     variable_ids = fields.One2many("whatsapp.inbox.template.variable", "template_id",
                                    string="Variables")

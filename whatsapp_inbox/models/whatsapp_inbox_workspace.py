@@ -7,6 +7,7 @@ messages: pages come from indexed orders (see ``init``), the tab counts from fou
 queries and a thread from the last messages of one ``(model, res_id)``.
 """
 
+import json
 import re
 
 from odoo import api, models
@@ -322,8 +323,7 @@ class WhatsappInboxConversation(models.Model):
             "body": wa.body or "",
             "status": wa.status,
             "wamid": wa.wamid or "",
-            "author": (wa.author_id.name if wa.author_id else self.env._("Bot"))
-            if wa.direction == "out" else "",
+            "author": self._workspace_sender(wa) if wa.direction == "out" else "",
             "attachments": _attachments(wa.attachment_ids),
             "media_state": wa.media_state or "",
             "filename": wa.media_filename or "",
@@ -338,11 +338,19 @@ class WhatsappInboxConversation(models.Model):
             bubble["reacts_to"] = wa.reply_to_wamid or ""
         elif wa.reply_to_wamid:
             target = quoted.get(wa.reply_to_wamid)
+            body = target._preview() if target else self.env._("Original message")
+            if target and (target.interactive_payload or target.request_contact_info):
+                # a choice answers the question: quote it, not the whole menu
+                body = (_interactive_bubble(target) or {}).get("body") or body
             bubble["quote"] = {
                 "wamid": wa.reply_to_wamid,
                 "direction": target.direction if target else "",
-                "body": (target._preview() if target else self.env._("Original message")),
+                "body": body,
             }
+        if wa.interactive_payload or wa.request_contact_info:
+            bubble["interactive"] = _interactive_bubble(wa)
+        if wa.choice_id or wa.choice_title:
+            bubble["choice"] = {"id": wa.choice_id or "", "title": wa.choice_title or ""}
         if wa.message_type == "location":
             match = COORDINATES.search(wa.body or "")
             if match:
@@ -360,6 +368,8 @@ class WhatsappInboxConversation(models.Model):
             "profile_name": self.contact_name or "",
             "number": self.phone or ("" if self.username_only else self.wa_id) or "",
             "username": self.username or "",
+            "bsuid": self.bsuid or "",
+            "parent_bsuid": self.parent_bsuid or "",
             "lead_status_id": self.lead_status_id.id,
             "origin": self.origin_id.name or "",
             "tags": [{"id": tag.id, "name": tag.name, "color": tag.color}
@@ -390,6 +400,53 @@ class WhatsappInboxConversation(models.Model):
             "preview": conversation.last_message_preview or "",
         } for conversation in earlier]
         return panel
+
+    @api.model
+    def _workspace_sender(self, wa):
+        """Who wrote an outbound message: the agent, else where it was written (the
+        Business app, Meta's agent, the history import), else an automation."""
+        if wa.author_id:
+            return wa.author_id.name
+        if wa.origin != "messages":
+            return dict(wa._fields["origin"]._description_selection(self.env))[wa.origin]
+        return self.env._("Bot")
+
+
+def _interactive_bubble(wa):
+    """The interactive message ``wa`` as the thread draws it, WhatsApp's way: the texts,
+    then its reply buttons, list (button label and rows by section) or link button."""
+    if wa.request_contact_info:
+        return {"type": "request_contact_info", "body": wa.body or "", "header": "",
+                "footer": ""}
+    try:
+        payload = json.loads(wa.interactive_payload)
+    except ValueError:
+        return False
+    if not isinstance(payload, dict):
+        return False
+    action = payload.get("action") or {}
+    result = {
+        "type": payload.get("type") or "",
+        "header": (payload.get("header") or {}).get("text") or "",
+        "body": (payload.get("body") or {}).get("text") or "",
+        "footer": (payload.get("footer") or {}).get("text") or "",
+    }
+    if result["type"] == "button":
+        result["buttons"] = [(button.get("reply") or {}).get("title") or ""
+                             for button in action.get("buttons") or []]
+    elif result["type"] == "list":
+        result["button"] = action.get("button") or ""
+        result["sections"] = [{
+            "title": section.get("title") or "",
+            "rows": [{"id": row.get("id") or "", "title": row.get("title") or "",
+                      "description": row.get("description") or ""}
+                     for row in section.get("rows") or []],
+        } for section in action.get("sections") or []]
+    elif result["type"] == "cta_url":
+        parameters = action.get("parameters") or {}
+        result["display_text"] = parameters.get("display_text") or ""
+        result["url"] = parameters.get("url") or ""
+    return result
 
 
 def _named(record, *extra):

@@ -106,6 +106,7 @@ class WhatsappInboxConversation(models.Model):
                           for key, label in template._variables()],
             "values": {str(key): value for key, value in
                        template._default_values(conversation).items()},
+            "billing_warning": conversation._billing_warning(template) or "",
         } for template in templates]
 
     @api.model
@@ -121,16 +122,19 @@ class WhatsappInboxConversation(models.Model):
         return True
 
     @api.model
-    def workspace_send_buttons(self, conversation_id, body, titles, reply_to_id=None):
-        """Send ``body`` with reply buttons titled ``titles`` (their ids are their numbers)."""
+    def workspace_send_interactive(self, conversation_id, kind, body, options,
+                                   reply_to_id=None):
+        """Send ``body`` as an interactive message of ``kind`` (``button``, ``list`` or
+        ``cta_url``) with the composer's ``options``; see ``interactive.build``."""
         conversation = self.browse(conversation_id)
-        titles = [title.strip() for title in titles or [] if (title or "").strip()]
         reply_to = self.env["whatsapp.inbox.message"].browse(reply_to_id or [])
         if reply_to and reply_to.conversation_id != conversation:
             reply_to = reply_to.browse()
-        conversation._send_interactive(interactive.reply_buttons(
-            (body or "").strip(), [(str(index), title) for index, title in enumerate(titles, 1)]),
-            reply_to=reply_to.wamid or None)
+        try:
+            payload = interactive.build(kind, body, options)
+        except interactive.InteractiveError as error:
+            raise UserError(str(error)) from None
+        conversation._send_interactive(payload, reply_to=reply_to.wamid or None)
         return True
 
     @api.model

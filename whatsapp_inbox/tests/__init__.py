@@ -30,3 +30,5 @@ from . import test_scale
 from . import test_attendance
 from . import test_rich_messages
 from . import test_rich_tours
+from . import test_csat
+from . import test_dashboard

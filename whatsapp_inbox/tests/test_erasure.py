@@ -14,7 +14,8 @@ MARIA = "5511987654321"
 MARIA_SPELLINGS = (MARIA, "551187654321")
 JOAO = "5511955554444"
 # what only Maria ever sent or was called: none of it may be found anywhere afterwards
-MARIA_TRACES = (*MARIA_SPELLINGS, "Maria Privada", "segredo da Maria", "foto-da-maria.png")
+MARIA_TRACES = (*MARIA_SPELLINGS, "Maria Privada", "segredo da Maria", "foto-da-maria.png",
+                "BR.ENT.7000000000MARIA")
 # written to the database by every commit and wiped after a minute: no customer store
 EPHEMERAL_TABLES = {"bus_bus"}
 
@@ -55,6 +56,7 @@ class TestErasure(WhatsappInboxSimulatorCase):
             "PNID-AR", contacts=[payloads.contact(MARIA, "Maria Privada")],
             messages=[payloads.text(MARIA, "Hola, segredo da Maria")]), state="failed")
         conversation = self.conversation_of(MARIA)
+        conversation.parent_bsuid = "BR.ENT.7000000000MARIA"  # her id across our portfolios
         conversation.wa_message_ids._download_media()
         self.sim.fail(MARIA, 131009)
         conversation._send_text("Olá Maria Privada, recebemos sua foto")

@@ -39,7 +39,8 @@ class TestPlatformTours(LiveTourMixin, HttpCase):
                                                                "Entregamos até as 18h.")])),
             SECRET)
         self.start_live_tour(INBOX, "whatsapp_inbox_take_over_tour", "tour_agent_p14")
-        self.assertEqual(self.conversation("5511911119001").handled_by, "inbox")
+        self.assertEqual((self.conversation("5511911119001").handled_by,
+                          self.conversation("5511911119001").state), ("inbox", "waiting"))
         self.assertEqual([(r["body"]["action"], r["body"]["to"]) for r in self.sim.sent
                           if "action" in r["body"]], [("take", "5511911119001")])
 
@@ -47,9 +48,11 @@ class TestPlatformTours(LiveTourMixin, HttpCase):
         bsuid = "BR.1502576394655843"
         message = payloads.text(bsuid, "Quero ajuda com meu pedido")
         message["from_user_id"] = message.pop("from")
+        message["from_parent_user_id"] = parent = "BR.ENT.11815799212886844830"
         self.post_webhook(payloads.delivery(payloads.change(PNID, messages=[message], contacts=[
-            {"user_id": bsuid, "profile": {"name": "Username Customer",
-                                           "username": "cliente.anonimo"}}])), SECRET)
+            {"user_id": bsuid, "parent_user_id": parent,
+             "profile": {"name": "Username Customer", "username": "cliente.anonimo"}}])),
+            SECRET)
 
         def customer_shares():
             self.in_transaction(lambda env: env["whatsapp.inbox.message"]._send_queue())

@@ -5,7 +5,9 @@ preferences, template lifecycle, unknown fields and types, pricing."""
 import ast
 import json
 import time
+from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tools import convert_file
@@ -71,6 +73,22 @@ class TestPlatformWireFormat(BaseCase):
         self.assertEqual((update.kind, update.previous, update.new, update.template_id),
                          ("quality", "GREEN", "RED", "77"))
         self.assertEqual(delivery.customers(), {(PNID, "5511987650104")})
+
+    def test_request_contact_info_answer_and_flow_reply_in_meta_s_shapes(self):
+        # Meta's example: origin on the message, a vCard and the phone without wa_id
+        shared = _bsuid_message("BR.99", "contacts", [{
+            "vcard": "BEGIN:VCARD...", "name": {"formatted_name": "Ana"},
+            "phones": [{"phone": "+55 11 98765-0199"}]}], origin="contact_request")
+        flow = payloads.inbound("5511987650198", "interactive", {
+            "type": "nfm_reply", "nfm_reply": {"name": "flow", "body": "Sent",
+                                               "response_json": '{"flow_token": "T1"}'}})
+        other = _bsuid_message("BR.98", "contacts", [{"phones": [{"phone": "+55 11 1"}]}],
+                               origin="other")
+        answer, flow_reply, shared_card = self.parse(
+            payloads.change(PNID, messages=[shared, flow, other])).messages
+        self.assertEqual(answer.shared_wa_id, "5511987650199")
+        self.assertEqual(shared_card.shared_wa_id, "", "a card shared by hand is no answer")
+        self.assertIn('"flow_token', flow_reply.raw, "the flow's answers are kept")
 
     def test_wrong_fields_become_problems_of_their_item(self):
         status = payloads.status("wamid.Q", "sent", "5511987650105")
@@ -142,8 +160,10 @@ class TestCoexistence(WhatsappInboxCase):
         conversation = self.conversation_of("5511987650006")
         self.assertEqual(conversation.wa_message_ids.mapped("direction"), ["in", "out"])
         self.assertEqual(set(conversation.wa_message_ids.mapped("origin")), {"standby"})
-        self.assertConversation(conversation, handled_by="meta_agent", state="new",
+        # no human answers it: the Automated tab, in an attendance of its own
+        self.assertConversation(conversation, handled_by="meta_agent", state="bot",
                                 window_open=True)
+        self.assertTrue(conversation.current_attendance_id.bot_since)
 
     def test_a_message_on_the_messages_field_means_we_hold_it_again(self):
         conversation = self.make_conversation(wa_id="5511987650017", handled_by="meta_agent")
@@ -154,9 +174,10 @@ class TestCoexistence(WhatsappInboxCase):
         conversation = self.make_conversation(wa_id="5511987650007")
         self.deliver(payloads.delivery(payloads.handover(
             PNID, "5511987650007", "pass_thread_control", new_owner_role="ai_agent")))
-        self.assertEqual(conversation.handled_by, "meta_agent")
+        self.assertConversation(conversation, handled_by="meta_agent", state="bot")
         self.deliver(payloads.delivery(payloads.handover(PNID, "5511987650007")))
-        self.assertEqual(conversation.handled_by, "inbox")
+        # handed back: a human must answer now
+        self.assertConversation(conversation, handled_by="inbox", state="waiting")
         self.assertIn("pass_thread_control", conversation.message_ids[0].body)
 
     def test_unknown_field_is_kept_and_named_on_its_event(self):
@@ -177,9 +198,10 @@ class TestCoexistence(WhatsappInboxCase):
 @tagged("post_install", "-at_install")
 class TestMetaAgentTakeOver(WhatsappInboxSimulatorCase):
     def test_take_over_calls_thread_control(self):
-        conversation = self.make_conversation(wa_id="5511987650010", handled_by="meta_agent")
+        conversation = self.make_conversation("bot", wa_id="5511987650010",
+                                              handled_by="meta_agent")
         conversation.with_user(self.agent).action_take_over()
-        self.assertEqual(conversation.handled_by, "inbox")
+        self.assertConversation(conversation, handled_by="inbox", state="waiting")
         self.assertIn({"messaging_product": "whatsapp", "action": "take",
                        "to": "5511987650010"}, self.sent_bodies())
 
@@ -225,6 +247,22 @@ class TestMarketingPreferences(WhatsappInboxSimulatorCase):
         self.assertIn("free", composer.billing_warning)
         composer.mode = "text"
         self.assertFalse(composer.billing_warning)
+
+    def test_workspace_template_picker_warns_when_the_template_is_billed(self):
+        self.env.ref("whatsapp_inbox.whatsapp_inbox_price_br_marketing").price = 0.0625
+        conversation = self.open_window("5511987650017")
+        conversation.user_id = self.agent
+        Conversation = self.env["whatsapp.inbox.conversation"].with_user(self.agent)
+
+        def warnings():
+            return {t["id"]: t["billing_warning"]
+                    for t in Conversation.workspace_templates(conversation.id)}
+
+        self.assertIn("bills this marketing template (0.0625 USD)",
+                      warnings()[self.marketing.id])
+        self.assertIn("free", warnings()[self.utility.id], "utility inside the window")
+        conversation.last_inbound_at = fields.Datetime.now() - timedelta(hours=25)
+        self.assertIn("bills this utility template", warnings()[self.utility.id])
 
     def test_meta_refusing_marketing_records_the_stop_in_the_ledger(self):
         conversation = self.open_window("5511987650018")
@@ -309,6 +347,24 @@ class TestIdentityWithoutPhone(WhatsappInboxSimulatorCase):
         self.assertEqual(ask["interactive"]["type"], "request_contact_info")
         self.assertEqual(ask["interactive"]["action"], {"name": "request_contact_info"})
 
+    def test_parent_bsuid_is_stored_and_shown_with_username_and_bsuid(self):
+        bsuid, parent = "BR.1502576394655843", "BR.ENT.11815799212886844830"
+        message = _bsuid_message(bsuid, body="Oi")
+        message["from_parent_user_id"] = parent
+        self.receive(message, contacts=[{"user_id": bsuid, "parent_user_id": parent,
+                                         "profile": {"name": "Ana", "username": "@ana.s"}}])
+        conversation = self.conversation_of(bsuid)
+        self.assertConversation(conversation, bsuid=bsuid, parent_bsuid=parent)
+        conversation.user_id = self.agent
+        panel = conversation.with_user(self.agent)._workspace_panel()
+        self.assertEqual((panel["username"], panel["bsuid"], panel["parent_bsuid"]),
+                         ("@ana.s", bsuid, parent))
+        # an echo of the Business app names the parent id as to_parent_user_id
+        [echo] = webhook.parse(payloads.encode(payloads.delivery(payloads.field_change(
+            PNID, "smb_message_echoes", message_echoes=[dict(
+                payloads.echo("5511987650101"), to_parent_user_id=parent)])))).messages
+        self.assertEqual(echo.parent_bsuid, parent)
+
     def test_authentication_templates_refused_for_username_only(self):
         self.receive(_bsuid_message("BR.77", body="Oi"))
         template = self.env["whatsapp.inbox.template"].create({
@@ -371,5 +427,9 @@ class TestPlatformDemo(TransactionCase):
         standby = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_standby_demo")
         self.assertEqual((standby.handled_by, standby.wa_message_ids.mapped("origin")),
                          ("meta_agent", ["standby", "standby"]))
+        self.assertEqual(standby.state, "bot", "Meta's agent answers it: Automated")
         username = self.env.ref("whatsapp_inbox.whatsapp_inbox_conversation_username_demo")
         self.assertEqual((username.username_only, username.phone), (True, False))
+        self.assertEqual(username.state, "waiting", "the customer wrote, nobody answered")
+        self.assertTrue(standby.current_attendance_id and username.current_attendance_id,
+                        "both are being attended: each has its protocol number")

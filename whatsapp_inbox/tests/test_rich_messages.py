@@ -222,6 +222,84 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
                          ("interactive", "buy", "Sim, comprar", "Sim, comprar", question.wamid))
         self.assertEqual(conversation.tag_ids, tag)
 
+    def test_workspace_sends_a_list_and_a_link_checked_like_meta(self):
+        conversation = self.open_window()
+        conversation.user_id = self.agent
+        Conversation = self.Conversation.with_user(self.agent)
+        rows = [{"title": f"{hour}:00", "description": ""} for hour in range(8, 19)]
+        with self.assertRaisesRegex(UserError, "1 to 10 rows"):
+            Conversation.workspace_send_interactive(conversation.id, "list", "Horário?", {
+                "button": "Ver", "sections": [{"title": "", "rows": rows}]})
+        with self.assertRaisesRegex(UserError, "section title"):
+            Conversation.workspace_send_interactive(conversation.id, "list", "Horário?", {
+                "button": "Ver", "sections": [{"title": "Manhã", "rows": rows[:2]},
+                                              {"title": "", "rows": rows[5:6]}]})
+        with self.assertRaisesRegex(UserError, "http"):
+            Conversation.workspace_send_interactive(conversation.id, "cta_url", "Nota", {
+                "display_text": "Ver", "url": "javascript:alert(1)"})
+        with self.assertRaisesRegex(UserError, "button, list or cta_url"):
+            Conversation.workspace_send_interactive(conversation.id, "carousel", "?", {})
+        Conversation.workspace_send_interactive(conversation.id, "list", " Horário? ", {
+            "button": "Ver", "sections": [
+                {"title": "", "rows": [{"title": "08:00", "description": "Cedo"},
+                                       {"title": " ", "description": "blank: left out"}]}]})
+        Conversation.workspace_send_interactive(conversation.id, "cta_url", "Sua nota", {
+            "display_text": "Ver nota", "url": "https://loja.example.com/nf/1"})
+        self.send_queue()
+        menu, link = (body["interactive"] for body in self.sent_bodies()[-2:])
+        self.assertEqual(menu, {"type": "list", "body": {"text": "Horário?"}, "action": {
+            "button": "Ver", "sections": [
+                {"rows": [{"id": "1", "title": "08:00", "description": "Cedo"}]}]}})
+        self.assertEqual(link["action"]["parameters"],
+                         {"display_text": "Ver nota", "url": "https://loja.example.com/nf/1"})
+
+    def test_thread_draws_interactive_messages_and_the_customer_s_choice(self):
+        conversation = self.open_window()
+        question = conversation._send_interactive(interactive.list_menu(
+            "Escolha um horário", "Horários", [
+                ("Manhã", [("m9", "09:00", "Com café")]), ("Tarde", [("t14", "14:00", None)])],
+            header="Agenda", footer="Loja Exemplo"))
+        link = conversation._send_interactive(interactive.cta_url(
+            "Sua nota", "Ver nota", "https://loja.example.com/nf/1"))
+        self.send_queue()
+        self.sim.customer_taps("PNID-BR", conversation.wa_id, "t14", "14:00", question.wamid,
+                               reply_type="list_reply")
+        self.deliver_callbacks()
+        conversation.user_id = self.agent
+        bubbles = {bubble["wa_id"]: bubble for bubble in conversation.with_user(
+            self.agent)._workspace_messages() if bubble["kind"] == "whatsapp"}
+        self.assertEqual(bubbles[question.id]["interactive"], {
+            "type": "list", "header": "Agenda", "body": "Escolha um horário",
+            "footer": "Loja Exemplo", "button": "Horários", "sections": [
+                {"title": "Manhã", "rows": [
+                    {"id": "m9", "title": "09:00", "description": "Com café"}]},
+                {"title": "Tarde", "rows": [{"id": "t14", "title": "14:00", "description": ""}]}]})
+        self.assertEqual(bubbles[link.id]["interactive"], {
+            "type": "cta_url", "header": "", "body": "Sua nota", "footer": "",
+            "display_text": "Ver nota", "url": "https://loja.example.com/nf/1"})
+        answer = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")[-1]
+        self.assertEqual(bubbles[answer.id]["choice"], {"id": "t14", "title": "14:00"})
+        conversation.action_ask_phone_number()
+        ask = conversation.wa_message_ids.filtered("request_contact_info")
+        [bubble] = conversation._workspace_bubbles(ask.mail_message_id)
+        self.assertEqual((bubble["interactive"]["type"], bubble["interactive"]["body"]),
+                         ("request_contact_info", ask.body))
+        self.assertEqual(bubbles[answer.id]["quote"]["body"], "Escolha um horário",
+                         "the question is quoted, not the whole menu")
+        self.assertNotIn("interactive", bubbles[answer.id])
+
+    def test_form_composer_list_rows_with_descriptions(self):
+        conversation = self.open_window()
+        self.env["whatsapp.inbox.composer"].create({
+            "conversation_id": conversation.id, "mode": "list", "body": "Qual unidade?",
+            "list_button": "Unidades",
+            "list_rows": "Centro | Rua Direita, 10\nBairro\n\n"}).action_send()
+        self.send_queue()
+        self.assertEqual(self.last_sent()["interactive"]["action"], {
+            "button": "Unidades", "sections": [{"rows": [
+                {"id": "1", "title": "Centro", "description": "Rua Direita, 10"},
+                {"id": "2", "title": "Bairro"}]}]})
+
     def test_template_quick_reply_payload_is_the_choice(self):
         conversation = self.open_window()
         self.receive(payloads.inbound(conversation.wa_id, "button", {
@@ -283,7 +361,8 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
         conversation = self.open_window(contact_name="Ana")
         conversation.user_id = self.agent
         Conversation = self.Conversation.with_user(self.agent)
-        Conversation.workspace_send_buttons(conversation.id, "Tudo certo?", ["Sim", "", "Não"])
+        Conversation.workspace_send_interactive(conversation.id, "button", "Tudo certo?",
+                                                {"buttons": ["Sim", "", "Não"]})
         template = self.template("oferta_imagem")
         listed = next(t for t in Conversation.workspace_templates(conversation.id)
                       if t["id"] == template.id)

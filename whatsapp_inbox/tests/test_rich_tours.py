@@ -52,6 +52,8 @@ class TestRichTours(LiveTourMixin, HttpCase):
                                   "wa_id": "5511922220001", "contact_name": "Offer Lead"})
         offer = self.connection.template_ids.filtered(lambda t: t.name == "oferta_imagem")
         offer.variable_ids = [Command.create({"number": 1, "field_path": "contact_name"})]
+        # the tour reads the billed warning with this price (Brazil, marketing)
+        self.env.ref("whatsapp_inbox.whatsapp_inbox_price_br_marketing").price = 0.0625
         self.start_live_tour(INBOX, "whatsapp_inbox_rich_template_tour", "rich_agent")
         message = self.conversation("5511922220001").wa_message_ids
         self.assertEqual((message.message_type, message.attachment_ids.name),
@@ -88,6 +90,36 @@ class TestRichTours(LiveTourMixin, HttpCase):
         self.assertEqual([b["reply"]["title"] for b in second["action"]["buttons"]],
                          ["Manhã", "Tarde"])
         self.assertEqual(json.loads(messages[1].interactive_payload), second)
+
+    def test_list_and_link_button_from_the_composer_and_the_customer_s_choice(self):
+        self.customer_writes("5511922220006", "Quero agendar", "List Customer")
+        conversation = self.conversation("5511922220006")
+
+        def customer_chooses():
+            self.post_webhook(payloads.delivery(payloads.change(PNID, messages=[
+                payloads.inbound("5511922220006", "interactive", {
+                    "type": "list_reply", "list_reply": {"id": "3", "title": "14:00"}})])),
+                SECRET)
+
+        self.start_live_tour(INBOX, "whatsapp_inbox_rich_list_link_tour", "rich_agent",
+                             choose=customer_chooses)
+        choice = conversation.wa_message_ids.filtered(lambda m: m.choice_id)
+        self.assertEqual((choice.choice_id, choice.choice_title), ("3", "14:00"))
+        sent = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(sent.mapped("message_type"), ["interactive", "interactive"])
+        self.send_queue()
+        menu, link = (request["body"]["interactive"] for request in self.sim.sent[-2:])
+        self.assertEqual(menu, {
+            "type": "list", "body": {"text": "Qual horário prefere?"}, "action": {
+                "button": "Ver horários", "sections": [
+                    {"title": "Manhã", "rows": [
+                        {"id": "1", "title": "09:00", "description": "Com café"},
+                        {"id": "2", "title": "10:00"}]},
+                    {"title": "Tarde", "rows": [{"id": "3", "title": "14:00"}]}]}})
+        self.assertEqual(link, {
+            "type": "cta_url", "body": {"text": "Sua nota fiscal"}, "action": {
+                "name": "cta_url", "parameters": {
+                    "display_text": "Ver nota", "url": "https://loja.example.com/nf/9"}}})
 
     def test_react_to_a_message_then_remove_the_reaction(self):
         self.customer_writes("5511922220003", "Chegou!", "Reaction Customer")
@@ -131,7 +163,7 @@ class TestRichTours(LiveTourMixin, HttpCase):
         self.assertEqual(link["action"], {"name": "cta_url", "parameters": {
             "display_text": "Ver nota", "url": "https://loja.example.com/nf/9"}})
         self.assertEqual(menu["action"], {"button": "Horários", "sections": [
-            {"title": "Manhã", "rows": [{"id": "1", "title": "09:00"},
+            {"title": "Manhã", "rows": [{"id": "1", "title": "09:00", "description": "Com café"},
                                         {"id": "2", "title": "10:00"}]},
             {"title": "Tarde", "rows": [{"id": "3", "title": "14:00"}]}]})
 

@@ -178,6 +178,10 @@ class TestTabsTours(LiveTourMixin, WhatsappInboxTourCase):
         mine.user_id = self.agent
         mine.with_user(self.agent)._send_text("Olá!")
         mine.with_user(self.agent).action_mark_seen()
+        closed = self.customer_writes("5511911110013", "Mine Closed", minutes_ago=40)
+        closed.user_id = self.agent
+        closed.with_user(self.agent).action_mark_seen()
+        closed.with_user(self.agent).action_finalize()  # history: not in Mine's count
         self.start_live_tour("/odoo", "whatsapp_inbox_tabs_tour", "tour_agent_a",
                              customer_writes=lambda: self.post_webhook(
                                  payloads.delivery(payloads.change(

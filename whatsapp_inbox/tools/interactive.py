@@ -60,6 +60,39 @@ def cta_url(body, display_text, url, header=None, footer=None):
         "display_text": display_text, "url": url}}, header, footer)
 
 
+def build(kind, body, options):
+    """What a composer collects, as Meta's object (checked later by :func:`check`).
+
+    ``options`` by ``kind``: ``button`` ``{"buttons": [title]}``; ``list`` ``{"button": label,
+    "sections": [{"title", "rows": [{"title", "description"}]}]}``; ``cta_url``
+    ``{"display_text", "url"}``. Blank titles, rows and sections are left out; buttons and
+    rows get their numbers (1, 2...) as ids.
+    """
+    options = options if isinstance(options, dict) else {}
+
+    def text(value):
+        return value.strip() if isinstance(value, str) else ""
+
+    body = text(body)
+    if kind == "button":
+        titles = [text(title) for title in options.get("buttons") or []]
+        return reply_buttons(body, list(enumerate(filter(None, titles), 1)))
+    if kind == "list":
+        sections, number = [], 0
+        for section in options.get("sections") or []:
+            rows = []
+            for row in (section or {}).get("rows") or []:
+                if text((row or {}).get("title")):
+                    number += 1
+                    rows.append((number, text(row["title"]), text(row.get("description"))))
+            if rows:
+                sections.append((text(section.get("title")) or None, rows))
+        return list_menu(body, text(options.get("button")), sections)
+    if kind == "cta_url":
+        return cta_url(body, text(options.get("display_text")), text(options.get("url")))
+    raise InteractiveError("Interactive type must be button, list or cta_url.")
+
+
 def _length(value, limit, what):
     if not isinstance(value, str) or not value.strip():
         raise InteractiveError(f"{what} is required.")

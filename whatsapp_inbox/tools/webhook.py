@@ -19,7 +19,8 @@ number ids) must be short printable ASCII, so that no cleaning ever changes one.
     {"object": "whatsapp_business_account", "entry": [{"id": "<WABA id>", "changes": [
       {"field": "messages", "value": {
         "metadata": {"phone_number_id": "...", "display_phone_number": "..."},
-        "contacts": [{"wa_id": "5511...", "user_id": "BR.1...", "profile": {"name": "Ana"}}],
+        "contacts": [{"wa_id": "5511...", "user_id": "BR.1...", "parent_user_id": "BR.ENT.1...",
+                      "profile": {"name": "Ana", "username": "@ana"}}],
         "messages": [{"from": "5511...", "id": "wamid.X", "timestamp": "1700000000",
                       "type": "text", "text": {"body": "Hi"}, "context": {"id": "wamid.Y"}}],
         "statuses": [{"id": "wamid.Z", "status": "read", "timestamp": "1700000000",
@@ -113,6 +114,9 @@ class Message:
     raw: str = ""  # unsupported types: the item as Meta sent it (JSON)
     # the button or list row chosen (its id), or a template quick reply's payload
     choice_id: str = ""
+    # the customer's id across the portfolios of a parent BSUID account ("BR.ENT.…"), sent
+    # as ``from_parent_user_id`` (``to_parent_user_id`` on echoes) when Meta enabled them
+    parent_bsuid: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,7 @@ class Profile:
     bsuid: str
     name: str
     username: str
+    parent_bsuid: str = ""  # ``parent_user_id``: only when parent BSUIDs are enabled
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,18 +457,27 @@ def _message(message, phone_number_id, where, origin="messages", echo=False, thr
         origin="history" if thread else origin,
         status=_text(context, "status", 32).lower(),
         shared_wa_id=_shared_wa_id(message) if kind == "contacts" else "",
-        raw=json.dumps(message, ensure_ascii=False) if kind == "unsupported" else "",
+        # kept whole: types we do not display, and a flow's answers (``response_json``)
+        raw=json.dumps(message, ensure_ascii=False) if kind == "unsupported" or (
+            kind == "interactive" and _object(message, "interactive").get("type")
+            == "nfm_reply") else "",
         choice_id=_choice_id(message, kind),
+        parent_bsuid=_id(message, "to_parent_user_id" if echo else "from_parent_user_id"),
     )
 
 
 def _shared_wa_id(message):
-    """The WhatsApp id the customer shared by tapping our request for their phone number
-    (a contacts message whose card has ``origin`` ``contact_request``)."""
+    """The WhatsApp id the customer shared by tapping our request for their phone number:
+    a contacts message whose ``origin`` is ``contact_request`` (on the message, as in Meta's
+    example, or on the card). The card's phone has a ``wa_id``, or only the ``phone``."""
+    from_request = message.get("origin") == "contact_request"
     for card in _list(message, "contacts"):
-        if isinstance(card, dict) and card.get("origin") == "contact_request":
+        if isinstance(card, dict) and (from_request or card.get("origin") == "contact_request"):
             for phone in _list(card, "phones"):
-                if isinstance(phone, dict) and (wa_id := _id(phone, "wa_id")):
+                if not isinstance(phone, dict):
+                    continue
+                digits = "".join(c for c in _text(phone, "phone", 64) if c.isdigit())
+                if wa_id := _id(phone, "wa_id") or digits:
                     return wa_id
     return ""
 
@@ -511,7 +525,8 @@ def _status(status, phone_number_id, where):
 def _profile(contact, phone_number_id):
     profile = _object(contact, "profile")
     return Profile(phone_number_id, _id(contact, "wa_id"), _id(contact, "user_id"),
-                   _text(profile, "name", 255), _text(profile, "username", 255))
+                   _text(profile, "name", 255), _text(profile, "username", 255),
+                   _id(contact, "parent_user_id"))
 
 
 def _template_update(value, waba_id, field_name="message_template_status_update"):

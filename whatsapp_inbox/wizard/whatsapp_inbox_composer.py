@@ -37,8 +37,9 @@ class WhatsappInboxComposer(models.TransientModel):
     list_button = fields.Char("List button", help="The label that opens the list (20 "
                                                   "characters).")
     list_rows = fields.Text(
-        "Choices", help="One choice a line (24 characters); a line starting with # begins a "
-                        "section with that title. Up to 10 choices.")
+        "Choices", help="One choice a line (24 characters), optionally followed by | and its "
+                        "description (72 characters); a line starting with # begins a section "
+                        "with that title. Up to 10 choices.")
     cta_text = fields.Char("Button text", help="20 characters.")
     cta_url = fields.Char("Link")
     header_format = fields.Selection(related="template_id.header_format")
@@ -91,16 +92,12 @@ class WhatsappInboxComposer(models.TransientModel):
             conversation._send_template(
                 self.template_id, self.param_ids._values(),
                 attachment=self._header_attachment(conversation))
-        elif self.mode == "buttons":
-            titles = [t for t in (self.button_1, self.button_2, self.button_3) if t]
-            conversation._send_interactive(interactive.reply_buttons(
-                self.body or "", [(str(index), title) for index, title in enumerate(titles, 1)]))
-        elif self.mode == "list":
-            conversation._send_interactive(interactive.list_menu(
-                self.body or "", self.list_button or "", self._list_sections()))
-        elif self.mode == "cta_url":
-            conversation._send_interactive(interactive.cta_url(
-                self.body or "", self.cta_text or "", self.cta_url or ""))
+        elif self.mode in ("buttons", "list", "cta_url"):
+            conversation._send_interactive(interactive.build(
+                "button" if self.mode == "buttons" else self.mode, self.body or "", {
+                    "buttons": [self.button_1, self.button_2, self.button_3],
+                    "button": self.list_button, "sections": self._list_sections(),
+                    "display_text": self.cta_text, "url": self.cta_url}))
         else:
             if not self.body and not self.attachment_ids:
                 raise UserError(self.env._("Write a message or attach a file."))
@@ -111,17 +108,19 @@ class WhatsappInboxComposer(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     def _list_sections(self):
-        """``list_rows`` as ``[(title, [(id, title, None)])]``: rows are numbered 1, 2..."""
-        sections, number = [], 0
+        """``list_rows`` as ``interactive.build`` wants them: a line per row, ``title |
+        description``; a line starting with # begins a section with that title."""
+        sections = []
         for line in (self.list_rows or "").splitlines():
             line = line.strip()
             if line.startswith("#"):
-                sections.append((line.lstrip("# ").strip(), []))
+                sections.append({"title": line.lstrip("# ").strip(), "rows": []})
             elif line:
                 if not sections:
-                    sections.append((None, []))
-                number += 1
-                sections[-1][1].append((str(number), line, None))
+                    sections.append({"title": "", "rows": []})
+                title, _bar, description = line.partition("|")
+                sections[-1]["rows"].append({"title": title.strip(),
+                                             "description": description.strip()})
         return sections
 
     def _header_attachment(self, conversation):

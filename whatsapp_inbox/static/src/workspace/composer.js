@@ -11,6 +11,21 @@ const QUICK_REPLY = /^\/(\S*)$/;
 // Meta shows "typing…" for 25 s: tell it again at most every 20 s (the server limits too)
 const TYPING_EVERY_MS = 20000;
 const BUTTON_LINE = /^\[([^\]]{1,20})\]$/;
+// Meta's limits (tools/interactive.py checks them all on the server)
+const MAX_ROWS = 10;
+const MAX_SECTIONS = 10;
+
+/** An empty interactive message of ``kind``: button, list or cta_url. */
+function newInteractive(kind = "button", buttons = ["", "", ""]) {
+    return {
+        kind,
+        buttons,
+        button: "",
+        sections: [{ title: "", rows: [{ title: "", description: "" }] }],
+        display_text: "",
+        url: "",
+    };
+}
 
 /**
  * The one composer under the conversation: Enter sends, Shift+Enter is a new
@@ -38,7 +53,8 @@ export class InboxComposer extends Component {
             sending: false,
             quickReplies: [],
             quickIndex: 0,
-            buttons: null, // reply buttons being written: [title, title, title]
+            // an interactive message being written (see newInteractive), or null
+            interactive: null,
         });
         this.typingSentAt = 0;
         this.placeholders = {
@@ -58,7 +74,7 @@ export class InboxComposer extends Component {
                 this.ui.text = "";
                 this.ui.mode = "reply";
                 this.ui.quickReplies = [];
-                this.ui.buttons = null;
+                this.ui.interactive = null;
                 this.typingSentAt = 0;
             },
             () => [this.conversation.id]
@@ -138,8 +154,57 @@ export class InboxComposer extends Component {
         this.orm.silent.call(MODEL, "workspace_typing", [this.conversation.id]).catch(() => {});
     }
 
-    toggleButtons() {
-        this.ui.buttons = this.ui.buttons ? null : ["", "", ""];
+    toggleInteractive() {
+        this.ui.interactive = this.ui.interactive ? null : newInteractive();
+    }
+
+    setKind(kind) {
+        this.ui.interactive.kind = kind;
+    }
+
+    get rowCount() {
+        const sections = this.ui.interactive.sections;
+        return sections.reduce((count, section) => count + section.rows.length, 0);
+    }
+
+    get canAddRow() {
+        return this.rowCount < MAX_ROWS;
+    }
+
+    get canAddSection() {
+        return this.canAddRow && this.ui.interactive.sections.length < MAX_SECTIONS;
+    }
+
+    addRow(section) {
+        if (this.canAddRow) {
+            section.rows.push({ title: "", description: "" });
+        }
+    }
+
+    removeRow(section, index) {
+        section.rows.splice(index, 1);
+        const sections = this.ui.interactive.sections;
+        if (!section.rows.length && sections.length > 1) {
+            sections.splice(sections.indexOf(section), 1);
+        }
+    }
+
+    addSection() {
+        if (this.canAddSection) {
+            this.ui.interactive.sections.push({ title: "", rows: [{ title: "", description: "" }] });
+        }
+    }
+
+    /** What the server's ``interactive.build`` reads for the kind being written. */
+    get interactiveOptions() {
+        const { kind, buttons, button, sections, display_text, url } = this.ui.interactive;
+        if (kind === "list") {
+            return { button, sections };
+        }
+        if (kind === "cta_url") {
+            return { display_text, url };
+        }
+        return { buttons };
     }
 
     async searchQuickReplies(term) {
@@ -162,7 +227,9 @@ export class InboxComposer extends Component {
         while (lines.length > 1 && titles.length < 3 && BUTTON_LINE.test(lines.at(-1).trim())) {
             titles.unshift(lines.pop().trim().match(BUTTON_LINE)[1]);
         }
-        this.ui.buttons = titles.length ? [...titles, "", ""].slice(0, 3) : this.ui.buttons;
+        if (titles.length) {
+            this.ui.interactive = newInteractive("button", [...titles, "", ""].slice(0, 3));
+        }
         this.ui.text = titles.length ? lines.join("\n").trim() : reply.substitution || "";
         this.ui.quickReplies = [];
         this.textareaRef.el.value = this.ui.text;
@@ -245,14 +312,15 @@ export class InboxComposer extends Component {
         try {
             if (this.ui.mode === "note") {
                 await this.orm.call(MODEL, "workspace_post_note", [this.conversation.id, text, ids]);
-            } else if (this.ui.buttons) {
-                await this.orm.call(MODEL, "workspace_send_buttons", [
+            } else if (this.ui.interactive) {
+                await this.orm.call(MODEL, "workspace_send_interactive", [
                     this.conversation.id,
+                    this.ui.interactive.kind,
                     text,
-                    this.ui.buttons,
+                    this.interactiveOptions,
                     this.props.replyTo?.wa_id || false,
                 ]);
-                this.ui.buttons = null;
+                this.ui.interactive = null;
             } else {
                 await this.orm.call(MODEL, "workspace_send", [
                     this.conversation.id,

@@ -9,12 +9,20 @@ const row = (name) => `.o_wai_row:contains(${name})`;
 
 tours.add("whatsapp_inbox_take_over_tour", {
     steps: () => [
-        { trigger: ".o_wai_tab[data-tab=new]", run: "click" },
+        {
+            content: "Meta's agent answers it, no human: the Automated tab",
+            trigger: ".o_wai_tab[data-tab=bot]",
+            run: "click",
+        },
         { trigger: row("Standby Customer"), run: "click" },
         { trigger: ".o_wai_header_name:contains(Standby Customer)" },
         {
             content: "Meta's agent answered: both messages are in the thread",
             trigger: ".o_wai_out:contains(Entregamos até as 18h.)",
+        },
+        {
+            content: "its reply says who wrote it",
+            trigger: ".o_wai_out:contains(Entregamos até as 18h.) .o_wai_bubble_sender:contains(Meta's agent)",
         },
         {
             content: "the header says who handles it",
@@ -26,6 +34,12 @@ tours.add("whatsapp_inbox_take_over_tour", {
             trigger: ".o_wai_header_actions:not(:has(button[name=take_over]))",
         },
         { trigger: ".o_wai_header_meta:not(:has(.o_wai_meta_agent))" },
+        {
+            content: "a human must answer now: it waits in Waiting",
+            trigger: ".o_wai_tab[data-tab=waiting]",
+            run: "click",
+        },
+        { trigger: row("Standby Customer") },
     ],
 });
 
@@ -37,10 +51,15 @@ tours.add("whatsapp_inbox_ask_phone_tour", {
             content: "the client panel shows the username, not a number",
             trigger: ".o_wai_profile .o_wai_field_username:contains(cliente.anonimo)",
         },
+        {
+            content: "and the business-scoped user ids, the portfolio's and the parent's",
+            trigger: ".o_wai_profile .o_wai_field_bsuid:contains(BR.1502576394655843)",
+        },
+        { trigger: ".o_wai_profile .o_wai_field_parent_bsuid:contains(BR.ENT.11815799212886844830)" },
         { trigger: "button[name=ask_phone]", run: "click" },
         {
-            content: "the request is queued in the thread",
-            trigger: ".o_wai_out:contains(share your phone number)",
+            content: "the request is queued in the thread, with WhatsApp's share button",
+            trigger: ".o_wai_out:contains(share your phone number) .o_wai_rich_share",
         },
         {
             content: "the outside world: the customer taps and shares the number",

@@ -50,6 +50,10 @@ tours.add("whatsapp_inbox_rich_template_tour", {
         },
         { trigger: ".o_wai_template_preview:contains(NATAL10)" },
         { trigger: ".o_wai_template_preview .o_wai_template_media:contains(oferta.png)" },
+        {
+            content: "outside the window, Meta bills the marketing template: the composer says so",
+            trigger: ".o_wai_billing_warning:contains(bills this marketing template (0.0625 USD))",
+        },
         { trigger: "button[name=send_template]:enabled", run: "click" },
         { trigger: ".o_wai_out:contains(oferta/42) .o_wai_template_label" },
     ],
@@ -63,14 +67,17 @@ tours.add("whatsapp_inbox_rich_buttons_tour", {
         { trigger: ".o_wai_button_title[name=button_1]", run: "edit Sim" },
         { trigger: ".o_wai_button_title[name=button_2]", run: "edit Mais tarde" },
         { content: "send", trigger: ".o_wai_send", run: "click" },
-        { trigger: ".o_wai_out:contains(Podemos ligar agora?):contains([Mais tarde])" },
+        {
+            content: "the buttons are drawn under the question, as WhatsApp shows them",
+            trigger: ".o_wai_out:contains(Podemos ligar agora?) .o_wai_rich_reply:contains(Mais tarde)",
+        },
         { content: "the button editor closed", trigger: ".o_wai_composer:not(:has(.o_wai_buttons_editor))" },
         { content: "a quick reply with [choices] becomes buttons", trigger: ".o_wai_input", run: "edit /turno" },
         { trigger: ".o_wai_quick_reply:contains(Qual turno)", run: "click" },
         { trigger: ".o_wai_input:value(Qual turno prefere?)" },
         { trigger: ".o_wai_button_title[name=button_2]:value(Tarde)" },
         { trigger: ".o_wai_send", run: "click" },
-        { trigger: ".o_wai_out:contains(Qual turno prefere?):contains([Tarde])" },
+        { trigger: ".o_wai_out:contains(Qual turno prefere?) .o_wai_rich_reply:contains(Tarde)" },
     ],
 });
 
@@ -131,16 +138,17 @@ tours.add("whatsapp_inbox_rich_form_composer_tour", {
     steps: () => [
         { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },
         { trigger: ".modal .o_field_widget[name=mode] input[data-value=buttons]", run: "click" },
-        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Recebeu o produto?" },
+        // the mode's own fields show once its onchange is applied: the body is typed after
         { trigger: ".modal .o_field_widget[name=button_1] input", run: "edit Sim" },
+        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Recebeu o produto?" },
         { trigger: ".modal .o_field_widget[name=button_2] input", run: "edit Ainda não" },
         { trigger: ".modal button[name=action_send]", run: "click" },
         { trigger: "body:not(:has(.modal))" },
         { trigger: ".o-mail-Message:contains(Recebeu o produto?):contains([Ainda não])" },
         { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },
         { trigger: ".modal .o_field_widget[name=mode] input[data-value=cta_url]", run: "click" },
-        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Sua nota fiscal" },
         { trigger: ".modal .o_field_widget[name=cta_text] input", run: "edit Ver nota" },
+        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Sua nota fiscal" },
         {
             trigger: ".modal .o_field_widget[name=cta_url] input",
             run: "edit https://loja.example.com/nf/9",
@@ -149,13 +157,13 @@ tours.add("whatsapp_inbox_rich_form_composer_tour", {
         { trigger: ".o-mail-Message:contains(Sua nota fiscal):contains([Ver nota])" },
         { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },
         { trigger: ".modal .o_field_widget[name=mode] input[data-value=list]", run: "click" },
-        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Qual horário?" },
         { trigger: ".modal .o_field_widget[name=list_button] input", run: "edit Horários" },
+        { trigger: ".modal .o_field_widget[name=body] textarea", run: "edit Qual horário?" },
         {
             trigger: ".modal .o_field_widget[name=list_rows] textarea",
             run() {
                 // several lines, as a person types them (a run string holds one line)
-                this.anchor.value = "# Manhã\n09:00\n10:00\n# Tarde\n14:00";
+                this.anchor.value = "# Manhã\n09:00 | Com café\n10:00\n# Tarde\n14:00";
                 this.anchor.dispatchEvent(new Event("input", { bubbles: true }));
                 this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
             },
@@ -180,5 +188,49 @@ tours.add("whatsapp_inbox_rich_chatter_reaction_tour", {
             run: "click",
         },
         { trigger: ".o-mail-Message:contains(Chegou o boleto):not(:has(.o-mail-MessageReaction))" },
+    ],
+});
+
+tours.add("whatsapp_inbox_rich_list_link_tour", {
+    steps: () => [
+        ...openRow("List Customer"),
+        { trigger: ".o_wai_toggle_buttons", run: "click" },
+        { content: "a list this time", trigger: "button[name=kind_list]", run: "click" },
+        { trigger: ".o_wai_input", run: "edit Qual horário prefere?" },
+        { trigger: "input[name=list_button]", run: "edit Ver horários" },
+        { trigger: "input[name=row_1_1]", run: "edit 09:00" },
+        { trigger: "input[name=row_1_1_description]", run: "edit Com café" },
+        { trigger: ".o_wai_list_section button[name=add_row]", run: "click" },
+        { trigger: "input[name=row_1_2]", run: "edit 10:00" },
+        { content: "a second section: both get titles", trigger: "button[name=add_section]", run: "click" },
+        { trigger: "input[name=section_1]", run: "edit Manhã" },
+        { trigger: "input[name=section_2]", run: "edit Tarde" },
+        { trigger: "input[name=row_2_1]", run: "edit 14:00" },
+        { trigger: ".o_wai_row_count:contains(3/10)" },
+        { content: "send", trigger: ".o_wai_send", run: "click" },
+        {
+            content: "the list is drawn with its button, sections and rows",
+            trigger: ".o_wai_out:contains(Qual horário prefere?) .o_wai_rich_list_button:contains(Ver horários)",
+        },
+        { trigger: ".o_wai_out .o_wai_rich_section:contains(Tarde)" },
+        {
+            trigger: ".o_wai_out .o_wai_rich_row:contains(09:00) .o_wai_rich_row_description:contains(Com café)",
+            run() {
+                console.log("wai-tour: choose");
+            },
+        },
+        {
+            content: "the customer's choice shows clearly on their reply",
+            trigger: ".o_wai_in .o_wai_choice .o_wai_choice_title:contains(14:00)",
+        },
+        { content: "now a link button", trigger: ".o_wai_toggle_buttons", run: "click" },
+        { trigger: "button[name=kind_cta_url]", run: "click" },
+        { trigger: ".o_wai_input", run: "edit Sua nota fiscal" },
+        { trigger: "input[name=cta_text]", run: "edit Ver nota" },
+        { trigger: "input[name=cta_url]", run: "edit https://loja.example.com/nf/9" },
+        { trigger: ".o_wai_send", run: "click" },
+        {
+            trigger: ".o_wai_out:contains(Sua nota fiscal) a.o_wai_rich_link[href='https://loja.example.com/nf/9']:contains(Ver nota)",
+        },
     ],
 });

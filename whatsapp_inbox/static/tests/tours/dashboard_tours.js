@@ -1,0 +1,70 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// tests/test_dashboard.py: a supervisor opens the dashboard from the menu, reads the
+// numbers seeded there, then the attendance analysis with its 90th percentile.
+
+const menu = (xmlid) => `[data-menu-xmlid='whatsapp_inbox.${xmlid}']`;
+const openReporting = (xmlid) => [
+    {
+        content: "open the Reporting menu",
+        trigger: `.o_main_navbar .o_menu_sections button${menu("whatsapp_inbox_menu_reporting")}`,
+        run: "click",
+    },
+    { trigger: `.o-dropdown--menu .dropdown-item${menu(xmlid)}`, run: "click" },
+];
+const kpi = (name, value) => ({
+    content: `the ${name} card shows ${value}`,
+    trigger: `.o_wai_kpi_${name} .o_wai_kpi_value:contains(${value})`,
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
+    steps: () => [
+        {
+            // leaving the Inbox while it still loads makes it call the server unmounted
+            content: "the Inbox is up and live",
+            trigger: ".o_wai_workspace.o_wai_live .o_wai_tab[data-tab=waiting].active",
+        },
+        ...openReporting("whatsapp_inbox_dashboard_menu"),
+        kpi("waiting", "1"),
+        { trigger: ".o_wai_kpi_waiting .o_wai_oldest_wait" },
+        kpi("attendances", "4"),
+        kpi("first_response", "6 min"),
+        kpi("csat", "4"),
+        { content: "the charts are drawn", trigger: ".o_wai_chart_agents canvas" },
+        { trigger: ".o_wai_chart_first_response canvas" },
+        {
+            content: "the outside world: another customer writes",
+            // live updates need the bus connected
+            trigger: ".o_wai_dashboard.o_wai_live",
+            run() {
+                console.log("wai-tour: arrive");
+            },
+        },
+        { content: "live: one more waiting", ...kpi("waiting", "2") },
+        kpi("attendances", "5"),
+        {
+            content: "a card opens its list: today's attendances",
+            trigger: ".o_wai_kpi_attendances",
+            run: "click",
+        },
+        { trigger: ".o_list_view .o_searchview_facet:contains(Today)" },
+        { trigger: ".o_list_view .o_data_row:nth-child(5)" },
+        { trigger: ".o_breadcrumb a:contains(Dashboard)", run: "click" },
+        kpi("attendances", "5"),
+        ...openReporting("whatsapp_inbox_attendance_report_menu"),
+        { trigger: ".o_pivot_view .o_pivot" },
+        { trigger: ".o_pivot_buttons button:contains(Measures)", run: "click" },
+        {
+            content: "switch to the 90th percentile of the first response",
+            trigger: ".o-dropdown--menu .o_menu_item:contains(first response p90 (min))",
+            run: "click",
+        },
+        { trigger: ".o_pivot .o_pivot_measure_row:contains(first response p90 (min))" },
+        {
+            content: "p90 of 2, 4 and 12 minutes (the customers waiting are not answered yet)",
+            trigger: ".o_pivot .o_pivot_cell_value:contains(10.40)",
+        },
+    ],
+});

@@ -22,6 +22,7 @@ from . import whatsapp_inbox_conversation_automation
 from . import whatsapp_inbox_attendance
 from . import whatsapp_inbox_attendance_transfer
 from . import whatsapp_inbox_workspace
+from . import whatsapp_inbox_workspace_thread
 from . import whatsapp_inbox_workspace_actions
 # after the workspace: it adds the protocol and attendances to what the Inbox shows
 from . import whatsapp_inbox_attendance_conversation

@@ -20,6 +20,7 @@ from . import whatsapp_inbox_conversation_send
 from . import whatsapp_inbox_conversation_inbox
 from . import whatsapp_inbox_conversation_automation
 from . import whatsapp_inbox_attendance
+from . import whatsapp_inbox_attendance_protocol
 from . import whatsapp_inbox_attendance_transfer
 from . import whatsapp_inbox_workspace
 from . import whatsapp_inbox_workspace_thread

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
-from .whatsapp_inbox_attendance import DEFAULT_PROTOCOL_PREFIX, PROTOCOL_CODE
-from .whatsapp_inbox_erasure import MODES
+from ..tools.attendance import DEFAULT_PROTOCOL_PREFIX, PROTOCOL_CODE
+from ..tools.erasure import MODES
 
 
 class ResConfigSettings(models.TransientModel):

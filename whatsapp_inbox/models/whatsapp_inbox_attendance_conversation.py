@@ -2,7 +2,7 @@
 
 from odoo import fields, models
 
-from .whatsapp_inbox_attendance import CLOSE_METHODS
+from ..tools.attendance import CLOSE_METHODS
 
 PROTOCOL_PLACEHOLDER = "{protocol}"
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from .whatsapp_inbox_connection_csat import parse_choice_id
+from ..tools.csat import parse_choice_id
 
 # after the rating, how long the customer's next text is taken as their comment
 COMMENT_WINDOW = timedelta(minutes=10)

@@ -7,10 +7,11 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import erasure, phone
+from ..tools.erasure import MODES
 from ..tools.locks import customer_locks
 
-MODES = [("erase", "Erase"), ("anonymize", "Anonymise")]
 RETENTION_BATCH = 200
+
 
 class WhatsappInboxErasure(models.Model):
     """One erasure of customer data (LGPD/GDPR): what was removed, by whom, why.

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .whatsapp_inbox_price import PRICING_CATEGORIES
+from ..tools.webhook import PRICING_CATEGORIES
 
 
 class WhatsappInboxMessage(models.Model):

@@ -1,11 +1,6 @@
 from odoo import api, fields, models
 
-PRICING_CATEGORIES = [
-    ("marketing", "Marketing"), ("marketing_lite", "Marketing lite"), ("utility", "Utility"),
-    ("authentication", "Authentication"),
-    ("authentication_international", "Authentication (international)"),
-    ("service", "Service"), ("referral_conversion", "Referral conversion"),
-]
+from ..tools.webhook import PRICING_CATEGORIES
 
 
 class WhatsappInboxPrice(models.Model):

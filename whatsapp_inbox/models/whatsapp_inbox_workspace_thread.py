@@ -9,7 +9,7 @@ import re
 from odoo import api, models
 from odoo.tools import html2plaintext
 
-from .whatsapp_inbox_message import FAILURE_MESSAGES
+from ..tools.graph_api import FAILURE_MESSAGES
 
 THREAD_PAGE = 30
 COORDINATES = re.compile(r"\((-?\d+(?:\.\d+)?),\s*(-?\d+(?:\.\d+)?)\)\s*$")

@@ -10,6 +10,9 @@ three lists whose items belong to one customer each::
 Plain functions on the decoded JSON: the model decides which events to rewrite.
 """
 
+# what an erasure does to a customer: remove their data, or keep it without who they are
+MODES = [("erase", "Erase"), ("anonymize", "Anonymise")]
+
 CUSTOMER_KEYS = {
     "contacts": ("wa_id", "user_id"),
     "messages": ("from", "from_user_id"),

@@ -82,6 +82,15 @@ class _Invalid(ValueError):
     """A field of one item is wrong; the message names it."""
 
 
+# Meta's pricing categories (a status's ``pricing.category``), with their labels
+PRICING_CATEGORIES = [
+    ("marketing", "Marketing"), ("marketing_lite", "Marketing lite"), ("utility", "Utility"),
+    ("authentication", "Authentication"),
+    ("authentication_international", "Authentication (international)"),
+    ("service", "Service"), ("referral_conversion", "Referral conversion"),
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Media:
     id: str

@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
-from ..models.whatsapp_inbox_erasure import MODES
 from ..tools import phone
+from ..tools.erasure import MODES
 
 NUMBER = re.compile(r"^\+?[\d\s().-]+$")
 

@@ -448,7 +448,8 @@ class TestTemplateMediaSubmit(WhatsappInboxSimulatorCase):
         self.header_file(template)
         template.with_user(self.supervisor).action_submit()
         self.assertEqual(template.status, "PENDING")
-        [upload] = self.sim.uploads
+        self.assertEqual(len(self.sim.uploads), 1)
+        upload = self.sim.uploads[0]
         handle = upload["handle"]
         self.assertTrue(handle)
         self.assertEqual(upload, {"app_id": self.APP_ID, "file_name": "banner.png",

@@ -5,7 +5,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -441,6 +441,8 @@ class TestTemplateMediaSubmit(WhatsappInboxSimulatorCase):
         self.assertEqual(self.connection.app_id, self.APP_ID)
         with self.assertRaises(ValidationError):
             self.connection.app_id = "my-app"
+        with self.assertRaises(AccessError, msg="an administrator's setting"):
+            self.connection.with_user(self.supervisor).read(["app_id"])
 
     def test_image_header_template_is_submitted_with_its_uploaded_example(self):
         self.connection.app_id = self.APP_ID

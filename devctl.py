@@ -64,7 +64,8 @@ DEMO_DB = os.environ.get("WAI_DEMO_DB", "whatsapp_inbox_demo")
 DEMO_PORT = int(os.environ.get("WAI_DEMO_PORT", 8069))
 # The demo connection of whatsapp_inbox/demo/ and the simulator that plays Meta for it.
 SIMULATOR_PORT = int(os.environ.get("WAI_SIM_PORT", 8079))
-DEMO_ACCOUNT = "100000000000001:demo-access-token:demo-app-secret:200000000000001"
+DEMO_ACCOUNT = (
+    "100000000000001:demo-access-token:demo-app-secret:200000000000001:300000000000001")
 BENCH_DB = os.environ.get("WAI_BENCH_DB", "wai_bench")
 BENCH_PORT = int(os.environ.get("WAI_BENCH_PORT", 8070))
 # bench --scale: bench/generate.py fills this database once, bench/scale.py times it

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytz
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.graph_api import GraphApiError, WhatsAppCloudApi
 
@@ -41,6 +41,11 @@ class WhatsappInboxConnection(models.Model):
     app_secret = fields.Char(
         groups="base.group_system", copy=False,
         help="Secret of the Meta app; it signs every webhook delivery (X-Hub-Signature-256).",
+    )
+    app_id = fields.Char(
+        "Meta App ID", groups="base.group_system", copy=False,
+        help="Id of the Meta app (App settings > Basic): needed to submit templates with an "
+             "image, video or document header, whose example file is uploaded to the app.",
     )
     verify_token = fields.Char(
         groups="base.group_system", copy=False, required=True, index=True,
@@ -84,6 +89,12 @@ class WhatsappInboxConnection(models.Model):
             "This WhatsApp number is already connected in this company.",
         ),
     ]
+
+    @api.constrains("app_id")
+    def _check_app_id(self):
+        for app_id in self.mapped("app_id"):
+            if app_id and not (app_id.isascii() and app_id.isdigit()):
+                raise ValidationError(self.env._("A Meta App ID has only digits: %s", app_id))
 
     def _compute_webhook_url(self):
         for connection in self:

@@ -42,7 +42,8 @@ class WhatsappInboxTemplate(models.Model):
     header_example = fields.Char(help="Example of the header's {{1}}, for Meta's review.")
     header_attachment_id = fields.Many2one(
         "ir.attachment", "Header file",
-        help="Image, video or document sent in the header unless another is chosen.")
+        help="Image, video or document sent in the header unless another is chosen; also the "
+             "example Meta reviews when the template is submitted from Odoo.")
     body = fields.Text()
     body_examples = fields.Text(help="Examples of {{1}}, {{2}}... one a line, for Meta's review.")
     footer = fields.Char()

@@ -4,9 +4,12 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from ..tools.graph_api import GraphApiError
-from .whatsapp_inbox_template import VARIABLE
+from .whatsapp_inbox_template import MEDIA_HEADERS, VARIABLE
 
 NAME = re.compile(r"[a-z0-9_]{1,512}")
+# the file types Meta's Resumable Upload API takes, per header format
+EXAMPLE_MIMETYPES = {"IMAGE": ("image/jpeg", "image/png"), "VIDEO": ("video/mp4",),
+                     "DOCUMENT": ("application/pdf",)}
 
 
 class WhatsappInboxTemplate(models.Model):
@@ -14,9 +17,10 @@ class WhatsappInboxTemplate(models.Model):
 
     _inherit = "whatsapp.inbox.template"
 
-    def _prepare_meta_template(self):
+    def _prepare_meta_template(self, header_handle=None):
         """The body of ``POST /{waba_id}/message_templates`` (see
-        ``WhatsAppCloudApi.create_template``), examples included."""
+        ``WhatsAppCloudApi.create_template``), examples included; ``header_handle``: the
+        example of an image, video or document header (see ``_upload_header_example``)."""
         self.ensure_one()
         components = []
         if self.header_format == "TEXT" and self.header:
@@ -24,11 +28,12 @@ class WhatsappInboxTemplate(models.Model):
             if VARIABLE.search(self.header):
                 header["example"] = {"header_text": [self.header_example or ""]}
             components.append(header)
+        elif self.header_format in MEDIA_HEADERS:
+            components.append({"type": "HEADER", "format": self.header_format,
+                               "example": {"header_handle": [header_handle]}})
         elif self.header_format:
-            # a media example is a handle of Meta's resumable upload: not supported yet
             raise UserError(self.env._(
-                "Submit templates with a text header (or none) from Odoo; create templates "
-                "with an image, video or document header in WhatsApp Manager."))
+                "Create templates with a location header in WhatsApp Manager."))
         body = {"type": "BODY", "text": self.body or ""}
         if self.variable_count:
             examples = [line.strip() for line in (self.body_examples or "").splitlines()
@@ -58,6 +63,40 @@ class WhatsappInboxTemplate(models.Model):
         if self.header_format == "TEXT" and VARIABLE.search(self.header or "") \
                 and not self.header_example:
             raise UserError(self.env._("Give an example of the header's variable."))
+        if self.header_format in MEDIA_HEADERS:
+            self._check_header_example()
+
+    def _check_header_example(self):
+        """A media header's example: the template's header file, uploaded to the Meta app."""
+        kind = self.header_format.lower()
+        attachment = self.header_attachment_id
+        if not attachment:
+            raise UserError(self.env._(
+                "Meta reviews a template with a %(kind)s header with an example: choose the "
+                "header file of %(template)s.", kind=kind, template=self.display_name))
+        allowed = EXAMPLE_MIMETYPES[self.header_format]
+        if attachment.mimetype not in allowed:
+            raise UserError(self.env._(
+                "The header file of a %(kind)s header must be %(types)s, not %(type)s.",
+                kind=kind, types=", ".join(allowed), type=attachment.mimetype))
+        # sudo: whatsapp.inbox.connection - the app id is an administrator's setting
+        if not self.connection_id.sudo().app_id:
+            raise UserError(self.env._(
+                "The example file of a %(kind)s header is uploaded to the Meta app: an "
+                "administrator must give the Meta App ID of connection %(connection)s.",
+                kind=kind, connection=self.connection_id.display_name))
+
+    def _upload_header_example(self):
+        """Upload the header file with the Resumable Upload API; return its handle
+        (None without a media header)."""
+        self.ensure_one()
+        if self.header_format not in MEDIA_HEADERS:
+            return None
+        attachment = self.header_attachment_id
+        # sudo: whatsapp.inbox.connection - the app id is an administrator's setting
+        return self.connection_id._api().upload_resumable(
+            self.connection_id.sudo().app_id, attachment.name, attachment.mimetype,
+            attachment.raw)
 
     def action_submit(self):
         """Send draft templates to Meta for review: they become Pending, and Meta's
@@ -66,8 +105,8 @@ class WhatsappInboxTemplate(models.Model):
             if template.status != "DRAFT":
                 raise UserError(self.env._("%s was already submitted.", template.display_name))
             template._check_submittable()
-            payload = template._prepare_meta_template()
             try:
+                payload = template._prepare_meta_template(template._upload_header_example())
                 result = template.connection_id._api().create_template(payload)
             except GraphApiError as error:
                 raise UserError(self.env._(

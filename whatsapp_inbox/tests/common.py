@@ -105,7 +105,8 @@ class WhatsappInboxSimulatorCase(WhatsappInboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.sim = CloudApiSimulator({
-            "PNID-BR": {"token": "token-br", "app_secret": "secret-br", "waba_id": "WABA-BR"},
+            "PNID-BR": {"token": "token-br", "app_secret": "secret-br", "waba_id": "WABA-BR",
+                        "app_id": "700000000000001"},
             "PNID-AR": {"token": "token-ar", "app_secret": "secret-ar", "waba_id": "WABA-AR"},
         }).start()
         cls.addClassCleanup(cls.sim.stop)

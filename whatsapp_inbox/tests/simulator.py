@@ -1,11 +1,13 @@
 """A local simulator of Meta's WhatsApp Cloud API (Graph API), for tests, demo and benchmarks.
 
-Standard library only: the messages, media and message template endpoints, bearer tokens,
-failures injected per recipient, and signed webhooks (statuses, customer messages, template
-updates) POSTed to a callback URL by a background thread or when a test asks. As a script::
+Standard library only: the messages, media and message template endpoints, the app's
+resumable uploads (template examples), bearer tokens, failures injected per recipient, and
+signed webhooks (statuses, customer messages, template updates) POSTed to a callback URL by a
+background thread or when a test asks. As a script::
 
     python3 simulator.py --port 8079 --callback http://127.0.0.1:8069/whatsapp_inbox/webhook \\
-        --account PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID [--account ...] [--chatter SECONDS]
+        --account PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID[:APP_ID] [--account ...] \\
+        [--chatter SECONDS]
 """
 
 import argparse
@@ -62,6 +64,10 @@ INTERACTIVE_LIMITS = {"body": 1024, "footer": 60, "header": 60, "reply_title": 2
                       "row_description": 72, "row_id": 200, "display_text": 20}
 _VARIABLE = re.compile(r"{{\s*(\d+)\s*}}")
 TEMPLATE_STATUSES = ("APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED")
+# the file types of the Resumable Upload API, and those a template header's example may have
+UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/jpg", "image/png", "video/mp4")
+HEADER_EXAMPLE_TYPES = {"IMAGE": ("image/jpeg", "image/jpg", "image/png"),
+                        "VIDEO": ("video/mp4",), "DOCUMENT": ("application/pdf",)}
 _template_ids = itertools.count(1_000_000_000_000_001)
 
 
@@ -136,12 +142,15 @@ _Callback = namedtuple("_Callback", "payload app_secret due")  # a webhook waiti
 
 
 class CloudApiSimulator:
-    """The Cloud API of ``accounts``: ``{phone_number_id: {"token", "app_secret", "waba_id"}}``.
+    """The Cloud API of ``accounts``: ``{phone_number_id: {"token", "app_secret", "waba_id",
+    "app_id" (optional: the Meta app whose uploads the token may open)}}``.
 
     ``statuses`` are the status webhooks sent for each accepted message; ``templates``
     (``{waba_id: [template dicts]}``) replaces the default templates of those WABAs.
     Attributes: ``sent`` (accepted ``/messages`` requests: dicts ``phone_number_id``,
-    ``body``, ``wamid``), ``callback_url``, ``timeout_seconds`` (wait of a "timeout" failure).
+    ``body``, ``wamid``), ``uploads`` (resumable upload sessions: dicts ``app_id``,
+    ``file_name``, ``file_length``, ``file_type``, ``data`` and ``handle`` once the bytes
+    came), ``callback_url``, ``timeout_seconds`` (wait of a "timeout" failure).
     """
 
     def __init__(self, accounts, callback_url=None, host="127.0.0.1", port=0,
@@ -154,10 +163,11 @@ class CloudApiSimulator:
         # the demo's customers tap a choice of the buttons and lists they get, and Meta
         # approves the templates submitted to it a few seconds later
         self.lively = lively
-        self.sent = []
+        self.sent, self.uploads = [], []
         self._templates = {a["waba_id"]: default_templates() for a in self.accounts.values()}
         self._templates.update({waba: list(t) for waba, t in (templates or {}).items()})
         self._media, self._failures, self._pending = {}, {}, []
+        self._sessions, self._handles = {}, {}  # resumable uploads: by session id, by handle
         self._lock = threading.Condition()
         self._stopping = threading.Event()
         self._server = None
@@ -222,9 +232,10 @@ class CloudApiSimulator:
             self._failures[wa_id] = [code, times]
 
     def reset(self):
-        """Forget sent messages, failures and pending callbacks."""
+        """Forget sent messages, uploads, failures and pending callbacks."""
         with self._lock:
             self.sent.clear()
+            self.uploads.clear()
             self._failures.clear()
             self._pending.clear()
 
@@ -394,6 +405,10 @@ class CloudApiSimulator:
             case "POST", [_, phone_number_id, "media"]:
                 self._authorize(headers, phone_number_id)
                 return self._upload(headers.get("Content-Type", ""), body)
+            case "POST", [_, app_id, "uploads"]:
+                return self._start_upload(headers, query, app_id)
+            case "POST", [_, session] if session.startswith("upload:"):
+                return self._upload_file(headers, query, session, body)
             case "GET", [version, waba_id, "message_templates"]:
                 self._authorize(headers, waba_id=waba_id)
                 return self._list_templates(version, waba_id, query)
@@ -568,6 +583,9 @@ class CloudApiSimulator:
         if count and len(examples) != count:
             raise ApiError(100, f"body_text: {count} examples are required")
         for component in components:
+            if component.get("type") == "HEADER" and component.get("format") in (
+                    "IMAGE", "VIDEO", "DOCUMENT"):
+                self._check_header_handle(component)
             for button in component.get("buttons") or []:
                 if button.get("type") == "URL" and _VARIABLE.search(button.get("url", "")) \
                         and not button.get("example"):
@@ -587,6 +605,76 @@ class CloudApiSimulator:
                 "reason": "NONE"}}, step=25)
             template["status"] = "APPROVED"
         return {"id": template["id"], "status": "PENDING", "category": category}
+
+    def _check_header_handle(self, header):
+        """A media header's example must be one handle of a resumable upload of a file of
+        its kind (Meta: 100, "Invalid parameter")."""
+        handles = (header.get("example") or {}).get("header_handle")
+        if not isinstance(handles, list) or len(handles) != 1 or not isinstance(handles[0], str):
+            raise ApiError(100, f"A {header['format']} header needs example.header_handle: "
+                                "one handle of the Resumable Upload API")
+        with self._lock:
+            upload = self._handles.get(handles[0])
+        if upload is None:
+            raise ApiError(100, f"Unknown header_handle {handles[0]!r:.60}")
+        if upload["file_type"] not in HEADER_EXAMPLE_TYPES[header["format"]]:
+            raise ApiError(100, f"A {header['format']} header cannot have a "
+                                f"{upload['file_type']} example")
+
+    def _start_upload(self, headers, query, app_id):
+        """``POST /{app_id}/uploads?file_name&file_length&file_type``: a resumable upload
+        session of the app, for a token of an account of that app (bearer header or
+        ``access_token`` parameter)."""
+        scheme, _, token = headers.get("Authorization", "").partition(" ")
+        token = query.get("access_token") or (token if scheme == "Bearer" else "")
+        accounts = [a for a in self.accounts.values() if a["token"] == token]
+        if not accounts:
+            raise ApiError(190, subcode=463)
+        if not any(a.get("app_id") == app_id for a in accounts):
+            raise ApiError(100, subcode=33, message=(
+                f"Unsupported post request. Object with ID '{app_id}' does not exist, cannot "
+                "be loaded due to missing permissions, or does not support this operation."))
+        try:
+            length = int(query.get("file_length", ""))
+        except ValueError:
+            length = 0
+        if length <= 0:
+            raise ApiError(100, "file_length (a number of bytes) is required")
+        if query.get("file_type") not in UPLOAD_TYPES:
+            raise ApiError(100, f"file_type must be one of {', '.join(UPLOAD_TYPES)}")
+        key = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        signature = uuid.uuid4().hex[:20]
+        upload = {"app_id": app_id, "file_name": query.get("file_name"), "file_length": length,
+                  "file_type": query["file_type"], "data": None, "handle": None}
+        with self._lock:
+            self._sessions[f"upload:{key}"] = {"upload": upload, "token": token,
+                                               "signature": signature}
+            self.uploads.append(upload)
+        return {"id": f"upload:{key}?sig={signature}"}
+
+    def _upload_file(self, headers, query, session_id, body):
+        """``POST /upload:<session>?sig=...`` with ``Authorization: OAuth <token>`` and
+        ``file_offset: 0``: the file's bytes, all at once; answers the file handle."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+        if session is None or query.get("sig") != session["signature"]:
+            raise ApiError(100, f"Unknown upload session {session_id!r:.60}")
+        scheme, _, token = headers.get("Authorization", "").partition(" ")
+        if scheme != "OAuth" or token != session["token"]:
+            raise ApiError(190, subcode=463)
+        if headers.get("file_offset") != "0":
+            raise ApiError(100, "file_offset must be 0: nothing of this file was received")
+        upload = session["upload"]
+        if len(body) != upload["file_length"]:
+            raise ApiError(100, f"The file has {len(body)} bytes, not the file_length "
+                                f"{upload['file_length']} of its session")
+        kind = base64.b64encode(upload["file_type"].encode()).decode()
+        handle = f"4::{kind}:AR{uuid.uuid4().hex}"
+        with self._lock:
+            del self._sessions[session_id]
+            upload.update(data=body, handle=handle)
+            self._handles[handle] = upload
+        return {"h": handle}
 
     def _upload(self, content_type, body):
         fields = _multipart(content_type, body)
@@ -750,9 +838,13 @@ CHATTER = [  # (wa_id, profile name, messages)
 
 def _account(value):
     parts = value.split(":")
-    if len(parts) != 4 or not all(parts):
-        raise argparse.ArgumentTypeError("expected PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID")
-    return parts[0], {"token": parts[1], "app_secret": parts[2], "waba_id": parts[3]}
+    if len(parts) not in (4, 5) or not all(parts):
+        raise argparse.ArgumentTypeError(
+            "expected PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID[:APP_ID]")
+    account = {"token": parts[1], "app_secret": parts[2], "waba_id": parts[3]}
+    if len(parts) == 5:
+        account["app_id"] = parts[4]
+    return parts[0], account
 
 
 def main(argv=None):
@@ -761,7 +853,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8079)
     parser.add_argument("--callback", help="webhook URL the signed callbacks are POSTed to")
     parser.add_argument("--account", type=_account, action="append", required=True,
-                        metavar="PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID")
+                        metavar="PHONE_NUMBER_ID:TOKEN:APP_SECRET:WABA_ID[:APP_ID]")
     parser.add_argument("--chatter", type=float, metavar="N",
                         help="a fake customer writes every N seconds")
     args = parser.parse_args(argv)

@@ -5,11 +5,12 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..tools import interactive
+from ..tools.graph_api import GraphApiError
 from .common import WhatsappInboxSimulatorCase, payloads
 
 # a 1x1 PNG
@@ -409,3 +410,122 @@ class TestRichMessages(WhatsappInboxSimulatorCase):
         self.send_queue()
         self.assertEqual([request["reaction"] for request in self.sent_bodies()], [
             {"message_id": inbound.wamid, "emoji": emoji} for emoji in ("👍", "🙏", "👍", "")])
+
+
+@tagged("post_install", "-at_install")
+class TestTemplateMediaSubmit(WhatsappInboxSimulatorCase):
+    """Templates with an image, video or document header submitted from Odoo: the header file
+    goes up through Meta's Resumable Upload API and its handle is the header's example."""
+
+    APP_ID = "700000000000001"  # the simulator's app of PNID-BR
+
+    def draft(self, header_format="IMAGE", name="oferta_banner", **vals):
+        template = self.env["whatsapp.inbox.template"].create({
+            "name": name, "language": "pt_BR", "category": "MARKETING",
+            "connection_id": self.connection.id, "header_format": header_format,
+            "body": "Olá {{1}}, a oferta chegou!", "body_examples": "Ana", **vals})
+        return template
+
+    def header_file(self, template, name="banner.png", raw=PNG, mimetype="image/png"):
+        template.header_attachment_id = self.env["ir.attachment"].create({
+            "name": name, "raw": raw, "mimetype": mimetype,
+            "res_model": template._name, "res_id": template.id})
+        return template.header_attachment_id
+
+    def remote(self, name):
+        return next((t for t in self.sim._templates["WABA-BR"] if t["name"] == name), None)
+
+    def test_connection_form_takes_the_meta_app_id(self):
+        with Form(self.connection) as form:
+            form.app_id = self.APP_ID
+        self.assertEqual(self.connection.app_id, self.APP_ID)
+        with self.assertRaises(ValidationError):
+            self.connection.app_id = "my-app"
+        with self.assertRaises(AccessError, msg="an administrator's setting"):
+            self.connection.with_user(self.supervisor).read(["app_id"])
+
+    def test_image_header_template_is_submitted_with_its_uploaded_example(self):
+        self.connection.app_id = self.APP_ID
+        template = self.draft()
+        self.header_file(template)
+        template.with_user(self.supervisor).action_submit()
+        self.assertEqual(template.status, "PENDING")
+        self.assertEqual(len(self.sim.uploads), 1)
+        upload = self.sim.uploads[0]
+        handle = upload["handle"]
+        self.assertTrue(handle)
+        self.assertEqual(upload, {"app_id": self.APP_ID, "file_name": "banner.png",
+                                  "file_length": len(PNG), "file_type": "image/png",
+                                  "data": PNG, "handle": handle})
+        remote = self.remote("oferta_banner")
+        self.assertEqual(remote["id"], template.meta_id)
+        self.assertEqual(remote["components"], [
+            {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": [handle]}},
+            {"type": "BODY", "text": "Olá {{1}}, a oferta chegou!",
+             "example": {"body_text": [["Ana"]]}}])
+        # approved, it is sent with its header file
+        self.sim.post_template_status("WABA-BR", "oferta_banner", "APPROVED")
+        self.deliver_callbacks()
+        self.assertEqual(template.status, "APPROVED")
+        conversation = self.open_window()
+        message = conversation._send_template(template, {1: "Ana"},
+                                              attachment=template.header_attachment_id)
+        self.send_queue()
+        self.assertEqual(message.status, "sent", message.failure_reason)
+        self.assertEqual(self.sim._get_media(message.media_id)["data"], PNG)
+
+    def test_document_header_example_is_a_pdf(self):
+        self.connection.app_id = self.APP_ID
+        template = self.draft("DOCUMENT", name="boleto")
+        self.header_file(template, "boleto.png")
+        with self.assertRaisesRegex(UserError, "application/pdf"):
+            template.action_submit()
+        self.header_file(template, "boleto.pdf", b"%PDF-1.4 boleto", "application/pdf")
+        template.action_submit()
+        self.assertEqual(self.sim.uploads[-1]["file_type"], "application/pdf")
+        self.assertEqual(self.remote("boleto")["components"][0], {
+            "type": "HEADER", "format": "DOCUMENT",
+            "example": {"header_handle": [self.sim.uploads[-1]["handle"]]}})
+
+    def test_without_app_id_or_header_file_nothing_is_sent(self):
+        template = self.draft(name="sem_app")
+        with self.assertRaisesRegex(UserError, "choose the header file"):
+            template.action_submit()
+        self.header_file(template)
+        with self.assertRaisesRegex(UserError, "Meta App ID"):
+            template.with_user(self.supervisor).action_submit()
+        self.assertEqual((self.sim.uploads, self.remote("sem_app"), template.status),
+                         ([], None, "DRAFT"))
+        location = self.draft("LOCATION", name="loja_mapa")
+        with self.assertRaisesRegex(UserError, "location header in WhatsApp Manager"):
+            location.action_submit()
+        self.assertIsNone(self.remote("loja_mapa"))
+
+    def test_simulator_refuses_what_meta_refuses(self):
+        api = self.connection._api()
+        with self.assertRaises(GraphApiError) as caught:
+            api.upload_resumable("not-an-id", "a.png", "image/png", PNG)
+        self.assertEqual(caught.exception.code, "invalid_app_id")
+        with self.assertRaises(GraphApiError, msg="another app") as caught:
+            api.upload_resumable("123", "a.png", "image/png", PNG)
+        self.assertEqual(caught.exception.code, "100")
+        with self.assertRaises(GraphApiError, msg="not a type of the upload API"):
+            api.upload_resumable(self.APP_ID, "a.gif", "image/gif", b"GIF89a")
+        session = api._request("POST", f"{self.APP_ID}/uploads", params={
+            "file_name": "a.png", "file_length": len(PNG) + 1, "file_type": "image/png"})
+        with self.assertRaises(GraphApiError) as caught:
+            api._request("POST", session["id"], data=PNG, headers={
+                "Authorization": f"OAuth {api.token}", "file_offset": "0"})
+        self.assertIn("not the file_length", caught.exception.details)
+        pdf = api.upload_resumable(self.APP_ID, "a.pdf", "application/pdf", b"%PDF-1.4")
+        for handle, error in (("4::aW1hZ2UvcG5n:ARforged", "Unknown header_handle"),
+                              (pdf, "cannot have a application/pdf example")):
+            with self.assertRaises(GraphApiError) as caught:
+                api.create_template({
+                    "name": "forjado", "language": "pt_BR", "category": "MARKETING",
+                    "components": [
+                        {"type": "HEADER", "format": "IMAGE",
+                         "example": {"header_handle": [handle]}},
+                        {"type": "BODY", "text": "Oi"}]})
+            self.assertIn(error, caught.exception.details)
+        self.assertIsNone(self.remote("forjado"))

@@ -151,6 +151,30 @@ class TestRichTours(LiveTourMixin, HttpCase):
                 "url": "https://loja.example.com/pedido/{{1}}",
                 "example": ["https://loja.example.com/pedido/123"]}]}])
 
+    def test_submit_a_template_with_an_image_header(self):
+        self.sim.accounts[PNID]["app_id"] = "700000000000009"
+        self.start_tour(f"/odoo/whatsapp.inbox.connection/{self.connection.id}",
+                        "whatsapp_inbox_rich_connection_app_id_tour", login="admin")
+        self.assertEqual(self.connection.app_id, "700000000000009")
+        new_test_user(self.env, login="rich_media_supervisor", name="Rich Media Supervisor",
+                      groups="whatsapp_inbox.group_supervisor")
+        template = self.env["whatsapp.inbox.template"].create({
+            "name": "oferta_banner", "language": "pt_BR", "category": "MARKETING",
+            "connection_id": self.connection.id, "header_format": "IMAGE",
+            "body": "Olá {{1}}, a oferta chegou!", "body_examples": "Ana"})
+        self.start_live_tour(f"/odoo/whatsapp.inbox.template/{template.id}",
+                             "whatsapp_inbox_rich_media_template_submit_tour",
+                             "rich_media_supervisor")
+        self.assertEqual((template.status, template.header_attachment_id.mimetype),
+                         ("PENDING", "image/png"))
+        [upload] = [u for u in self.sim.uploads if u["file_name"] == "banner.png"]
+        self.assertEqual((upload["app_id"], upload["data"]),
+                         ("700000000000009", template.header_attachment_id.raw))
+        remote = next(t for t in self.sim._templates["WABA-RICH"] if t["name"] == "oferta_banner")
+        self.assertEqual(remote["components"][0], {
+            "type": "HEADER", "format": "IMAGE",
+            "example": {"header_handle": [upload["handle"]]}})
+
     def test_reply_and_link_buttons_from_the_send_whatsapp_form(self):
         self.customer_writes("5511922220004", "Oi", "Form Customer")
         conversation = self.conversation("5511922220004")

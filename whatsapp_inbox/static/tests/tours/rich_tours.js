@@ -134,6 +134,43 @@ tours.add("whatsapp_inbox_rich_template_create_tour", {
     ],
 });
 
+tours.add("whatsapp_inbox_rich_connection_app_id_tour", {
+    steps: () => [
+        { trigger: ".o_field_widget[name=app_id] input", run: "edit 700000000000009" },
+        { trigger: ".o_form_button_save", run: "click" },
+        { trigger: ".o_form_saved" },
+    ],
+});
+
+tours.add("whatsapp_inbox_rich_media_template_submit_tour", {
+    steps: () => [
+        {
+            content: "an image header: its file is the example Meta reviews",
+            trigger: ".o_field_widget[name=header_attachment_id] input",
+            run: "edit banner.png",
+        },
+        { trigger: ".o_m2o_dropdown_option_create_edit a", run: "click" },
+        {
+            trigger: ".modal .o_field_binary",
+            async run() {
+                const blob = await (await fetch(PNG)).blob();
+                await inputFiles(".modal .o_field_binary input[type=file]", [
+                    new File([blob], "banner.png", { type: "image/png" }),
+                ]);
+            },
+        },
+        { trigger: ".modal .o_field_binary input.o_input:value(banner.png)" },
+        { trigger: ".modal .o_form_button_save", run: "click" },
+        { trigger: ".o_field_widget[name=header_attachment_id] input:value(banner.png)" },
+        { trigger: "button[name=action_submit]", run: "click" },
+        { content: "confirm the review", trigger: ".modal-footer .btn-primary", run: "click" },
+        {
+            content: "the file went up to the Meta app, the template to Meta: pending review",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains(Pending)",
+        },
+    ],
+});
+
 tours.add("whatsapp_inbox_rich_form_composer_tour", {
     steps: () => [
         { trigger: ".o_form_view button[name=action_open_composer]", run: "click" },

@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..tools.graph_api import TRANSIENT_FAILURES, GraphApiError, failure_type
-from .whatsapp_inbox_template import MEDIA_HEADERS
+from ..tools.templates import MEDIA_HEADERS
 
 MAX_SEND_ATTEMPTS = 5
 RETRY_DELAY = timedelta(seconds=30)  # doubled at each attempt

@@ -1,11 +1,9 @@
 import json
-import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-VARIABLE = re.compile(r"{{\s*(\d+)\s*}}")
-MEDIA_HEADERS = ("IMAGE", "VIDEO", "DOCUMENT")
+from ..tools.templates import MEDIA_HEADERS, VARIABLE
 
 
 class WhatsappInboxTemplate(models.Model):

@@ -4,7 +4,7 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from ..tools.graph_api import GraphApiError
-from .whatsapp_inbox_template import MEDIA_HEADERS, VARIABLE
+from ..tools.templates import MEDIA_HEADERS, VARIABLE
 
 NAME = re.compile(r"[a-z0-9_]{1,512}")
 # the file types Meta's Resumable Upload API takes, per header format

@@ -83,7 +83,14 @@ class WhatsappInboxAttendance(models.Model):
 
     def _csat_score_of(self, message):
         """The score ``message`` answers to this attendance's survey, else None: a tap on a
-        button or row of its question, or a quick reply of its template."""
+        button or row of its question, a quick reply of its template, or a text that is
+        nothing but one of its answers (``4``, or its label: customers often type it)."""
+        if message.message_type == "text":
+            typed = " ".join((message.body or "").split()).casefold()
+            lang = self.conversation_id._csat_lang()
+            options = self.connection_id.with_context(lang=lang)._csat_options()
+            return next((value for value, label in options
+                         if typed in (str(value), " ".join(label.split()).casefold())), None)
         if message.message_type == "interactive":
             parsed = parse_choice_id(message.choice_id)
             if parsed and parsed[0] == self.id:

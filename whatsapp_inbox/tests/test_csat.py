@@ -257,6 +257,24 @@ class TestCsat(WhatsappInboxSimulatorCase):
         self.assertEqual(self.sent_bodies()[-1]["text"]["body"], "Thank you for your rating!")
         self.assertEqual(conversation.state, "done", "the thanks leave it Finalized too")
 
+    def test_a_typed_score_or_answer_is_the_rating(self):
+        conversation, attendance, _question = self.asked()
+        self.sim.customer_says("PNID-BR", conversation.wa_id, " 4 ")
+        self.deliver_callbacks()
+        self.assertEqual((attendance.csat_state, attendance.csat_score), ("answered", 4))
+        self.assertStillFinalized(conversation, attendance)
+        conversation, attendance, _question = self.asked()
+        self.sim.customer_says("PNID-BR", conversation.wa_id, "2 - poor")
+        self.deliver_callbacks()
+        self.assertEqual((attendance.csat_state, attendance.csat_score), ("answered", 2))
+        self.assertStillFinalized(conversation, attendance)
+
+    def test_a_text_with_a_number_in_it_is_not_the_rating(self):
+        conversation, attendance, _question = self.asked()
+        self.sim.customer_says("PNID-BR", conversation.wa_id, "4 itens chegaram quebrados")
+        self.deliver_callbacks()
+        self.assertEqual((attendance.csat_state, conversation.state), ("expired", "waiting"))
+
     def test_a_template_quick_reply_is_the_rating(self):
         self.connection.csat_template_id = self.survey_template
         conversation = self.attended()

@@ -40,6 +40,8 @@ export class WorkspaceModel {
         this._flushing = null;
         this._timer = null;
         this._listRequest = 0;
+        this._refreshing = 0; // the request id of a refresh in place (keep) under way
+        this._moreLoading = null; // the page being added, while it loads
         this._openRequest = 0;
         this.onRefresh = this.onRefresh.bind(this);
         this.onConnection = this.onConnection.bind(this);
@@ -80,10 +82,17 @@ export class WorkspaceModel {
     // ------------------------------------------------------------------
 
     async loadList({ keep = false } = {}) {
+        if (keep && this._moreLoading) {
+            // the page being added is refreshed with the others
+            await this._moreLoading.catch(() => {});
+        }
         const request = ++this._listRequest;
         const limit = keep ? Math.max(PAGE, this.state.rows.length) : PAGE;
         if (!keep) {
             this.state.listLoading = true;
+            this._moreWanted = false; // another tab, filter or search: from its top
+        } else {
+            this._refreshing = request;
         }
         const { rows, more } = await this.orm.call(MODEL, "workspace_list", [
             this.state.tab,
@@ -92,8 +101,11 @@ export class WorkspaceModel {
             0,
             limit,
         ]);
+        if (this._refreshing === request) {
+            this._refreshing = 0;
+        }
         if (request !== this._listRequest) {
-            return; // a newer tab, filter or search won
+            return; // a newer tab, filter, search or refresh won (it serves what waits)
         }
         const open = this.state.current?.conversation;
         const seen = rows.find((row) => row.id === open?.id && !open.unread);
@@ -107,8 +119,9 @@ export class WorkspaceModel {
     }
 
     async loadMore() {
-        if (this.state.listLoading) {
-            // a scroll to the bottom during a load is not lost: served once it ends
+        if (this.state.listLoading || this._refreshing) {
+            // a scroll to the bottom during a load or a refresh is not lost: served once
+            // it ends
             this._moreWanted = true;
             return;
         }
@@ -117,14 +130,21 @@ export class WorkspaceModel {
         }
         const request = this._listRequest;
         this.state.listLoading = true;
-        const { rows, more } = await this.orm.call(MODEL, "workspace_list", [
+        this._moreLoading = this.orm.call(MODEL, "workspace_list", [
             this.state.tab,
             this.state.filters,
             this.state.search,
             this.state.rows.length,
             PAGE,
         ]);
-        this.state.listLoading = false;
+        let page;
+        try {
+            page = await this._moreLoading;
+        } finally {
+            this._moreLoading = null;
+            this.state.listLoading = false;
+        }
+        const { rows, more } = page;
         if (request !== this._listRequest) {
             return;
         }

@@ -19,7 +19,6 @@ EXPLAIN ANALYZE of each report's largest query.
 """
 
 import os
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -28,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo"))
 from conftest import Odoo  # noqa: E402
-from workspace import load_registry, recorded_queries  # noqa: E402
+from workspace import load_registry, median_ms, recorded_queries  # noqa: E402
 
 import odoo  # noqa: E402
 from odoo import api  # noqa: E402
@@ -81,17 +80,6 @@ INSERT = """
               FROM generate_series(%(start)s, %(end)s) g) t
       JOIN bench_conversation c ON c.n = t.g %% %(conversations)s
 """
-
-
-def median_ms(call, runs=RUNS, before=None):
-    durations = []
-    for _run in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        call()
-        durations.append(time.perf_counter() - started)
-    return statistics.median(durations) * 1000
 
 
 def fill(cr, env):
@@ -185,8 +173,8 @@ def main():
                 for groupby in groupbys:
                     rpc.call(MODEL, "read_group", domain, measures, groupby, lazy=False)
 
-            server_ms = median_ms(local, before=user_env.invalidate_all)
-            rpc_ms = median_ms(remote)
+            server_ms = median_ms(local, RUNS, before=user_env.invalidate_all)
+            rpc_ms = median_ms(remote, RUNS)
             print(f"{label:<44} {server_ms:8.1f} ms   rpc {rpc_ms:8.1f} ms"
                   f"   ({len(groupbys)} read_group)", flush=True)
             if plans:
@@ -197,8 +185,9 @@ def main():
                            query.params)
                 for (line,) in cr.fetchall():
                     print("       ", line)
-        server_ms = median_ms(Attendance.dashboard_data, before=user_env.invalidate_all)
-        rpc_ms = median_ms(lambda: rpc.call(MODEL, "dashboard_data"))
+        server_ms = median_ms(Attendance.dashboard_data, RUNS,
+                              before=user_env.invalidate_all)
+        rpc_ms = median_ms(lambda: rpc.call(MODEL, "dashboard_data"), RUNS)
         print(f"{'dashboard (dashboard_data, one call)':<44} {server_ms:8.1f} ms   "
               f"rpc {rpc_ms:8.1f} ms", flush=True)
         cr.rollback()

@@ -131,6 +131,19 @@ registry.category("web_tour.tours").add("whatsapp_inbox_tabs_tour", {
             content: "a card of mine, in its Open column",
             trigger: `.o_kanban_group:has(.o_column_title:contains(Open)) ${card("Mine Open")}`,
         },
+        {
+            content: "search the text of a message",
+            trigger: ".o_searchview_input",
+            run: "edit alguém aí",
+        },
+        {
+            trigger: ".o_searchview_autocomplete .o_menu_item:contains(Message text)",
+            run: "click",
+        },
+        {
+            content: "only the customer who wrote it is left",
+            trigger: `.o_kanban_renderer:not(:has(${card("Oldest Wait")})) ${card("Newest Wait")}`,
+        },
     ],
 });
 

@@ -35,6 +35,8 @@ from . import whatsapp_inbox_message_media
 from . import whatsapp_inbox_event
 from . import whatsapp_inbox_event_batch
 from . import whatsapp_inbox_template
+from . import whatsapp_inbox_template_variable
+from . import whatsapp_inbox_template_sync
 from . import whatsapp_inbox_template_button
 from . import whatsapp_inbox_template_submit
 from . import whatsapp_inbox_consent

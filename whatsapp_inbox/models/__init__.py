@@ -17,6 +17,7 @@ from . import whatsapp_inbox_conversation_state
 from . import whatsapp_inbox_conversation_inbound
 from . import whatsapp_inbox_conversation_notify
 from . import whatsapp_inbox_conversation_send
+from . import whatsapp_inbox_conversation_error
 from . import whatsapp_inbox_conversation_inbox
 from . import whatsapp_inbox_conversation_automation
 from . import whatsapp_inbox_attendance

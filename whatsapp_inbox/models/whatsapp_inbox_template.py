@@ -9,8 +9,9 @@ from ..tools.templates import MEDIA_HEADERS, VARIABLE
 class WhatsappInboxTemplate(models.Model):
     """A message template approved (or not) by Meta, and how it is filled and sent.
 
-    Synchronised from the WABA (``_sync``), submitted from Odoo (``_submit``), followed by
-    Meta's webhooks (``_lifecycle``); its buttons and variables are models of their own."""
+    Synchronised from the WABA (``whatsapp_inbox_template_sync.py``), submitted from Odoo
+    (``..._submit.py``), followed through Meta's webhooks (``..._lifecycle.py``); its buttons
+    and variables are models of their own."""
 
     _name = "whatsapp.inbox.template"
     _description = "WhatsApp Template"

@@ -157,7 +157,7 @@ registry.category("web_tour.tours").add("whatsapp_inbox_pt_br_tour", {
             trigger: `${tab("whatsapp_inbox_conversation_menu_mine")}:contains(Meus)`,
         },
         {
-            trigger: `${tab("whatsapp_inbox_conversation_menu_unread")}:contains(Não lidas)`,
+            trigger: `${tab("whatsapp_inbox_conversation_menu_unread")}:contains(Não lidos)`,
         },
         {
             trigger: `${tab("whatsapp_inbox_conversations_menu")}:contains(Atendimentos)`,
@@ -177,7 +177,7 @@ registry.category("web_tour.tours").add("whatsapp_inbox_pt_br_tour", {
             trigger: ".o-dropdown--menu .dropdown-item:contains(Em aberto)",
         },
         {
-            trigger: ".o-dropdown--menu .dropdown-item:contains(Tudo)",
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Todos)",
         },
         {
             trigger: ".o-dropdown--menu .dropdown-item:contains(Iniciar atendimento)",

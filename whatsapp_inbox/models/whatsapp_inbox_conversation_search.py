@@ -51,7 +51,7 @@ class WhatsappInboxConversation(models.Model):
         return result
 
     @api.model
-    def web_read_group(self, domain, fields, groupby, limit=None, offset=0, orderby=False,
+    def web_read_group(self, domain, fields, groupby, limit=None, offset=0, orderby=False,  # pylint: disable=redefined-outer-name
                        lazy=True):
         """Grouped by state, Finalized comes folded, as a won stage in CRM: it is history,
         and the column that would read the most rows."""

@@ -140,7 +140,7 @@ class WhatsappInboxEvent(models.Model):
         if not linger:
             done = self._drain(auto_commit=True)
         else:
-            with processing_lock(cr), self._listening():
+            with processing_lock(cr), self._listening(), self._bus_connection():
                 done = self._drain(auto_commit=True, linger=linger)
             # the deliveries journaled while the lock was held added no trigger: wait until
             # they are committed, then commit to see them, or what the time limit left

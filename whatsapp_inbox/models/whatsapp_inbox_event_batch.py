@@ -1,7 +1,7 @@
 import contextvars
 import logging
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import psycopg2
 from psycopg2.extensions import TransactionRollbackError
@@ -103,7 +103,13 @@ class WhatsappInboxEvent(models.Model):
         the ``postgres`` database (where the websocket process listens), held for the block.
         Odoo's bus opens and authenticates a new one for each transaction that notifies (its
         pool keeps none there), which costs more than a small batch's queries (README)."""
-        held = [odoo.sql_db.db_connect("postgres").cursor()]
+        try:
+            held = [odoo.sql_db.db_connect("postgres").cursor()]
+        except psycopg2.Error:
+            _logger.warning("WhatsApp: no connection to hold for the bus, Odoo's bus opens "
+                            "its own", exc_info=True)
+            yield
+            return
         token = _BUS.set(held)
         try:
             yield
@@ -135,8 +141,9 @@ class WhatsappInboxEvent(models.Model):
             except psycopg2.Error:
                 _logger.warning("WhatsApp: the bus connection broke, opening another",
                                 exc_info=True)
-                try:
+                with suppress(psycopg2.Error):
                     held[0].close()
+                try:
                     held[0] = odoo.sql_db.db_connect("postgres").cursor()
                 except psycopg2.Error:
                     _logger.warning("WhatsApp: no bus connection, live update lost",

@@ -62,6 +62,7 @@ REQUIREMENTS = [REPO / "requirements.txt", REPO / "requirements-dev.txt"]
 CONSTRAINTS = REPO / "constraints.txt"
 DEMO_DB = os.environ.get("WAI_DEMO_DB", "whatsapp_inbox_demo")
 DEMO_PORT = int(os.environ.get("WAI_DEMO_PORT", 8069))
+DEMO_LANGUAGES = ("pt_BR", "es_419")  # Portuguese (Brazil), Spanish (Latin America)
 # The demo connection of whatsapp_inbox/demo/ and the simulator that plays Meta for it.
 SIMULATOR_PORT = int(os.environ.get("WAI_SIM_PORT", 8079))
 DEMO_ACCOUNT = (
@@ -357,9 +358,10 @@ def addon_digest():
     return digest.hexdigest()
 
 
-def prepare(pg, db):
+def prepare(pg, db, languages=()):
     """Install the addon with demo data into db (created if missing), or update it there when
-    its files changed since; return whether Odoo had anything to do."""
+    its files changed since, with ``languages`` loaded; return whether Odoo had anything to
+    do."""
     flag, digest = install_flag(pg, db), addon_digest()
     stamp = LOGS / f"{db}.installed.sha256"
     if flag == "-u" and stamp.is_file() and stamp.read_text() == digest:
@@ -368,8 +370,9 @@ def prepare(pg, db):
         say(f"creating database {db} with {ADDON} and its demo data (about a minute)")
     else:
         say(f"updating {ADDON} in database {db}: its files changed (15 to 30 s)")
-    code = subprocess.run(odoo(pg, db, flag, ADDON, "--stop-after-init",
-                               "--log-level=warn")).returncode
+    extra = [f"--load-language={','.join(languages)}"] if languages else []
+    code = subprocess.run(odoo(pg, db, flag, ADDON, "--stop-after-init", "--log-level=warn",
+                               *extra)).returncode
     if code:
         raise Failure(f"Odoo could not install {ADDON} in {db} (exit code {code})")
     LOGS.mkdir(exist_ok=True)
@@ -626,7 +629,8 @@ def cmd_test(args):
 
 def cmd_demo(args):
     pg = setup()
-    changed = prepare(pg, DEMO_DB)
+    # the shipped translations, for agents who switch language in their preferences
+    changed = prepare(pg, DEMO_DB, languages=DEMO_LANGUAGES)
     # the demo connection points at the simulator's default port: follow WAI_SIM_PORT
     pg.psql("UPDATE whatsapp_inbox_connection SET api_base_url = "
             f"'http://127.0.0.1:{SIMULATOR_PORT}/v23.0' WHERE api_base_url LIKE "

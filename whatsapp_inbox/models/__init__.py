@@ -17,6 +17,7 @@ from . import whatsapp_inbox_conversation_state
 from . import whatsapp_inbox_conversation_inbound
 from . import whatsapp_inbox_conversation_notify
 from . import whatsapp_inbox_conversation_send
+from . import whatsapp_inbox_conversation_error
 from . import whatsapp_inbox_conversation_inbox
 from . import whatsapp_inbox_conversation_automation
 from . import whatsapp_inbox_attendance
@@ -35,6 +36,8 @@ from . import whatsapp_inbox_message_media
 from . import whatsapp_inbox_event
 from . import whatsapp_inbox_event_batch
 from . import whatsapp_inbox_template
+from . import whatsapp_inbox_template_variable
+from . import whatsapp_inbox_template_sync
 from . import whatsapp_inbox_template_button
 from . import whatsapp_inbox_template_submit
 from . import whatsapp_inbox_consent

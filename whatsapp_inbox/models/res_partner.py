@@ -9,10 +9,10 @@ class ResPartner(models.Model):
     # Indexed match keys (see tools.phone.match_key) so an inbound WhatsApp id finds
     # its partner by equality instead of scanning every partner's phone columns.
     whatsapp_inbox_phone_key = fields.Char(
-        compute="_compute_whatsapp_inbox_keys", store=True, index="btree_not_null"
+        compute="_compute_whatsapp_inbox_phone_key", store=True, index="btree_not_null"
     )
     whatsapp_inbox_mobile_key = fields.Char(
-        compute="_compute_whatsapp_inbox_keys", store=True, index="btree_not_null"
+        compute="_compute_whatsapp_inbox_mobile_key", store=True, index="btree_not_null"
     )
     whatsapp_inbox_lead_status_id = fields.Many2one(
         "whatsapp.inbox.lead.status", "Lead Status", index="btree_not_null", tracking=True,
@@ -21,13 +21,21 @@ class ResPartner(models.Model):
     whatsapp_inbox_origin_id = fields.Many2one(
         "whatsapp.inbox.lead.origin", "Lead Origin", index="btree_not_null", ondelete="restrict")
 
-    @api.depends("phone", "mobile", "country_id")
-    def _compute_whatsapp_inbox_keys(self):
+    @api.depends("phone", "country_id")
+    def _compute_whatsapp_inbox_phone_key(self):
         for partner in self:
-            for fname, key_fname in (("phone", "whatsapp_inbox_phone_key"),
-                                     ("mobile", "whatsapp_inbox_mobile_key")):
-                e164 = partner[fname] and partner._phone_format(fname=fname)
-                partner[key_fname] = phone.match_key(e164) if e164 else False
+            partner.whatsapp_inbox_phone_key = partner._whatsapp_inbox_key("phone")
+
+    @api.depends("mobile", "country_id")
+    def _compute_whatsapp_inbox_mobile_key(self):
+        for partner in self:
+            partner.whatsapp_inbox_mobile_key = partner._whatsapp_inbox_key("mobile")
+
+    def _whatsapp_inbox_key(self, fname):
+        """The match key of the number in ``fname``, read in the partner's country."""
+        self.ensure_one()
+        e164 = self[fname] and self._phone_format(fname=fname)
+        return phone.match_key(e164) if e164 else False
 
     @api.model
     def _whatsapp_inbox_match(self, keys, company):

@@ -1,7 +1,7 @@
 """Report measures of attendances beyond Odoo's sums and averages: the 90th percentile of
 service times, as a ``p90`` aggregate that pivot and graph views use like any other."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
@@ -19,23 +19,39 @@ class WhatsappInboxAttendance(models.Model):
     _inherit = "whatsapp.inbox.attendance"
 
     first_response_p90 = fields.Float(
-        "Wait to first response p90 (min)", compute="_compute_p90_measures", aggregator="p90",
+        "Wait to first response p90 (min)", compute="_compute_first_response_p90", aggregator="p90",
         help="90th percentile: in reports, nine attendances in ten were answered within it.")
     first_response_business_p90 = fields.Float(
-        "Wait to first response p90, business hours (min)", compute="_compute_p90_measures",
-        aggregator="p90")
+        "Wait to first response p90, business hours (min)",
+        compute="_compute_first_response_business_p90", aggregator="p90")
     resolution_p90 = fields.Float(
-        "Resolution p90 (min)", compute="_compute_p90_measures", aggregator="p90",
+        "Resolution p90 (min)", compute="_compute_resolution_p90", aggregator="p90",
         help="90th percentile: in reports, nine attendances in ten were closed within it.")
     resolution_business_p90 = fields.Float(
-        "Resolution p90, business hours (min)", compute="_compute_p90_measures",
+        "Resolution p90, business hours (min)", compute="_compute_resolution_business_p90",
         aggregator="p90")
 
-    def _compute_p90_measures(self):
-        # one attendance is its own percentile
+    @api.depends("first_response_minutes")
+    def _compute_first_response_p90(self):
+        """One attendance is its own percentile: each p90 measure of a record is its duration
+        (groups get theirs from ``_read_group_select``)."""
         for attendance in self:
-            for measure, column in P90_MEASURES.items():
-                attendance[measure] = attendance[column]
+            attendance.first_response_p90 = attendance.first_response_minutes
+
+    @api.depends("first_response_business_minutes")
+    def _compute_first_response_business_p90(self):
+        for attendance in self:
+            attendance.first_response_business_p90 = attendance.first_response_business_minutes
+
+    @api.depends("resolution_minutes")
+    def _compute_resolution_p90(self):
+        for attendance in self:
+            attendance.resolution_p90 = attendance.resolution_minutes
+
+    @api.depends("resolution_business_minutes")
+    def _compute_resolution_business_p90(self):
+        for attendance in self:
+            attendance.resolution_business_p90 = attendance.resolution_business_minutes
 
     def _read_group_select(self, aggregate_spec, query):
         """``field:p90``: the 90th percentile of a stored number, interpolated like

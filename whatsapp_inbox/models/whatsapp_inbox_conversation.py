@@ -3,8 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import phone
-from ..tools.graph_api import FAILURE_MESSAGES
+from ..tools import graph_api, phone
 
 WINDOW = timedelta(hours=24)
 
@@ -162,8 +161,8 @@ class WhatsappInboxConversation(models.Model):
     @api.depends("error_type", "state")
     def _compute_error_message(self):
         for conversation in self:
-            conversation.error_message = conversation.state == "error" and str(
-                FAILURE_MESSAGES[conversation.error_type or "unknown"])
+            conversation.error_message = conversation.state == "error" and \
+                graph_api.failure_message(conversation.error_type)
 
     @api.depends("window_expires_at")
     def _compute_window_open(self):

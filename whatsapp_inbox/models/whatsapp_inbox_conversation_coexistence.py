@@ -66,7 +66,7 @@ class WhatsappInboxConversation(models.Model):
         if handled_by == "meta_agent":
             changed.filtered(lambda c: c._can_transition("meta_agent"))._transition("meta_agent")
         else:
-            changed.filtered(lambda c: c.state == "bot")._transition("release_bot")
+            changed.filtered(lambda c: c._can_transition("release_bot"))._transition("release_bot")
         return changed
 
     @api.model

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools import erasure, phone
+from ..tools import phone, webhook
 from ..tools.erasure import MODES
 from ..tools.locks import customer_locks
 
@@ -60,7 +60,7 @@ class WhatsappInboxErasure(models.Model):
         rights are checked: every trace goes, whatever its company or author.
 
         :param dict targets: ``{phone_number_id or None: {customer ids}}`` to remove
-            from the journal (see ``tools.erasure.strip_customers``), besides the
+            from the journal (see ``tools.webhook.strip_customers``), besides the
             conversations' own customers
         :param log_vals: ``name``, ``origin``, ``connection_id``, ``reason`` of the log
         :return: the ``whatsapp.inbox.erasure`` log
@@ -182,7 +182,7 @@ class WhatsappInboxErasure(models.Model):
             except ValueError:
                 deleted |= event
                 continue
-            payload, removed = erasure.strip_customers(payload, targets)
+            payload, removed = webhook.strip_customers(payload, targets)
             if payload is None:
                 deleted |= event
             elif removed:

@@ -14,8 +14,8 @@ class WhatsappInboxLeadOrigin(models.Model):
     active = fields.Boolean(default=True)
     source_id = fields.Many2one("utm.source", "UTM Source", required=True, ondelete="restrict",
                                 readonly=True)
-    conversation_count = fields.Integer(compute="_compute_counts")
-    partner_count = fields.Integer(compute="_compute_counts", string="Contacts")
+    conversation_count = fields.Integer(compute="_compute_conversation_count")
+    partner_count = fields.Integer(compute="_compute_partner_count", string="Contacts")
 
     def init(self):
         tools.create_unique_index(self._cr, "whatsapp_inbox_lead_origin_name_ci_uniq",
@@ -29,16 +29,19 @@ class WhatsappInboxLeadOrigin(models.Model):
         if clash:
             raise ValidationError(self.env._("The origin “%s” already exists.", name))
 
-    def _compute_counts(self):
-        conversations = dict(self.env["whatsapp.inbox.conversation"].with_context(
+    def _compute_conversation_count(self):
+        counts = dict(self.env["whatsapp.inbox.conversation"].with_context(
             active_test=False)._read_group([("origin_id", "in", self.ids)],
                                            ["origin_id"], ["__count"]))
-        partners = dict(self.env["res.partner"].with_context(active_test=False)._read_group(
+        for origin in self:
+            origin.conversation_count = counts.get(origin, 0)
+
+    def _compute_partner_count(self):
+        counts = dict(self.env["res.partner"].with_context(active_test=False)._read_group(
             [("whatsapp_inbox_origin_id", "in", self.ids)],
             ["whatsapp_inbox_origin_id"], ["__count"]))
         for origin in self:
-            origin.conversation_count = conversations.get(origin, 0)
-            origin.partner_count = partners.get(origin, 0)
+            origin.partner_count = counts.get(origin, 0)
 
     @api.model_create_multi
     def create(self, vals_list):

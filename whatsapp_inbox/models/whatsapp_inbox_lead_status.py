@@ -17,8 +17,8 @@ class WhatsappInboxLeadStatus(models.Model):
     color = fields.Char(default="#3B82F6", required=True, help="Hexadecimal, e.g. #22C55E.")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    conversation_count = fields.Integer(compute="_compute_counts")
-    partner_count = fields.Integer(compute="_compute_counts", string="Contacts")
+    conversation_count = fields.Integer(compute="_compute_conversation_count")
+    partner_count = fields.Integer(compute="_compute_partner_count", string="Contacts")
 
     @api.constrains("color")
     def _check_color(self):
@@ -27,16 +27,19 @@ class WhatsappInboxLeadStatus(models.Model):
                 raise ValidationError(self.env._(
                     "“%s” is not a colour: use the hexadecimal form #RRGGBB.", status.color))
 
-    def _compute_counts(self):
-        conversations = dict(self.env["whatsapp.inbox.conversation"].with_context(
+    def _compute_conversation_count(self):
+        counts = dict(self.env["whatsapp.inbox.conversation"].with_context(
             active_test=False)._read_group([("lead_status_id", "in", self.ids)],
                                            ["lead_status_id"], ["__count"]))
-        partners = dict(self.env["res.partner"].with_context(active_test=False)._read_group(
+        for status in self:
+            status.conversation_count = counts.get(status, 0)
+
+    def _compute_partner_count(self):
+        counts = dict(self.env["res.partner"].with_context(active_test=False)._read_group(
             [("whatsapp_inbox_lead_status_id", "in", self.ids)],
             ["whatsapp_inbox_lead_status_id"], ["__count"]))
         for status in self:
-            status.conversation_count = conversations.get(status, 0)
-            status.partner_count = partners.get(status, 0)
+            status.partner_count = counts.get(status, 0)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
-from ..tools.graph_api import FAILURE_MESSAGES
+from ..tools import graph_api
 from ..tools.webhook import MESSAGE_TYPES
 
 TYPE_ICONS = {
@@ -101,8 +101,8 @@ class WhatsappInboxMessage(models.Model):
     @api.depends("failure_type")
     def _compute_failure_message(self):
         for message in self:
-            message.failure_message = message.failure_type and str(
-                FAILURE_MESSAGES[message.failure_type])
+            message.failure_message = message.failure_type and graph_api.failure_message(
+                message.failure_type)
 
     def _preview(self):
         """One line for the kanban card: the text, or the kind of message."""

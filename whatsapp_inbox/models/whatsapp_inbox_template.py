@@ -7,7 +7,11 @@ from ..tools.templates import MEDIA_HEADERS, VARIABLE
 
 
 class WhatsappInboxTemplate(models.Model):
-    """A message template approved (or not) by Meta, synchronised from the WABA."""
+    """A message template approved (or not) by Meta, and how it is filled and sent.
+
+    Synchronised from the WABA (``whatsapp_inbox_template_sync.py``), submitted from Odoo
+    (``..._submit.py``), followed through Meta's webhooks (``..._lifecycle.py``); its buttons
+    and variables are models of their own."""
 
     _name = "whatsapp.inbox.template"
     _description = "WhatsApp Template"
@@ -74,93 +78,7 @@ class WhatsappInboxTemplate(models.Model):
             template.display_name = f"{template.name} ({template.language})"
 
     # ------------------------------------------------------------
-    # Synchronisation
-    # ------------------------------------------------------------
-
-    @api.model
-    def _prepare_vals_from_meta(self, data):
-        """Values of a template as the Graph API describes it (see
-        ``WhatsAppCloudApi.list_templates``)."""
-        components = {c.get("type"): c for c in data.get("components") or []}
-        buttons = (components.get("BUTTONS") or {}).get("buttons") or []
-        header = components.get("HEADER") or {}
-        return {
-            "meta_id": data.get("id"),
-            "name": data["name"],
-            "language": data["language"],
-            "category": data.get("category") if data.get("category") in (
-                "MARKETING", "UTILITY", "AUTHENTICATION") else False,
-            "status": data.get("status"),
-            "rejected_reason": data.get("rejected_reason") or False,
-            "header_format": header.get("format") if header.get("format") in (
-                "TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION") else False,
-            "header": header.get("text") or False,
-            "body": (components.get("BODY") or {}).get("text") or "",
-            "footer": (components.get("FOOTER") or {}).get("text") or False,
-            "button_ids": [fields.Command.clear()] + [
-                fields.Command.create(self.env["whatsapp.inbox.template.button"]
-                                      ._prepare_vals_from_meta(index, button))
-                for index, button in enumerate(buttons) if isinstance(button, dict)],
-        }
-
-    @api.model
-    def _sync_connection(self, connection, remote_templates):
-        """Create or update the templates of ``connection``; archive the vanished ones."""
-        existing = self.with_context(active_test=False).search(
-            [("connection_id", "=", connection.id)])
-        by_key = {(t.name, t.language): t for t in existing}
-        seen = self.browse()
-        for data in remote_templates:
-            if not data.get("name") or not data.get("language"):
-                continue
-            vals = self._prepare_vals_from_meta(data)
-            template = by_key.get((vals["name"], vals["language"]))
-            if template:
-                template.write({**vals, "active": True})
-            else:
-                template = self.create({**vals, "connection_id": connection.id})
-            seen |= template
-        # drafts were never at Meta: the sync leaves them alone
-        (existing - seen).filtered(lambda t: t.status != "DRAFT").write({"active": False})
-        return seen
-
-    @api.model
-    def _apply_status_updates(self, items):
-        """Apply ``message_template_status_update`` webhooks.
-
-        :param list items: ``[(connection, webhook.TemplateUpdate)]``
-        :return: the templates updated
-        """
-        updated = self.browse()
-        statuses = dict(self._fields["status"].selection)
-        for (_connection, update), template in self._templates_of(items).items():
-            if update.event not in statuses:
-                continue
-            previous, reason = template.status, update.reason
-            reason = reason if reason and reason != "NONE" else False
-            template.write({"status": update.event, "rejected_reason": reason})
-            if previous != update.event:
-                template._log_history("status", previous, update.event, reason)
-            updated |= template
-        return updated
-
-    @api.model
-    def _templates_of(self, items):
-        """``{(connection, update): template}`` of the updates whose template is known
-        (by Meta's id, else by name and language on the update's connection)."""
-        result = {}
-        for connection, update in items:
-            domain = ["&", ("name", "=", update.name), ("language", "=", update.language)]
-            if update.template_id:
-                domain = ["|", ("meta_id", "=", update.template_id), *domain]
-            template = self.with_context(active_test=False).search(
-                [("connection_id", "=", connection.id), *domain], limit=1)
-            if template:
-                result[(connection, update)] = template
-        return result
-
-    # ------------------------------------------------------------
-    # Sending
+    # Filling and sending
     # ------------------------------------------------------------
 
     def _variables(self):
@@ -263,52 +181,3 @@ class WhatsappInboxTemplate(models.Model):
     def _params_from_json(self, text):
         """Stored values back to ``{key: text}``: body numbers as ints, other keys as is."""
         return {int(k) if k.isdigit() else k: v for k, v in json.loads(text or "{}").items()}
-
-
-class WhatsappInboxTemplateVariable(models.Model):
-    """Where the value of a template variable comes from, for prefilling."""
-
-    _name = "whatsapp.inbox.template.variable"
-    _description = "WhatsApp Template Variable"
-    _order = "number"
-
-    template_id = fields.Many2one("whatsapp.inbox.template", required=True, ondelete="cascade")
-    placement = fields.Selection(
-        [("body", "Body"), ("header", "Header"), ("button", "Button")], default="body",
-        required=True)
-    number = fields.Integer(required=True,
-                            help="n of {{n}} in the body; the button's position (0, 1, 2) "
-                                 "for a button; 1 for the header.")
-    field_path = fields.Char(
-        "Conversation field",
-        help="Dotted path from the conversation, e.g. partner_id.name, contact_name, "
-             "user_id.name, company_id.name.",
-    )
-    default_value = fields.Char(help="Used when the field is empty.")
-
-    _sql_constraints = [
-        ("number_uniq", "unique(template_id, placement, number)",
-         "Each variable is mapped once."),
-    ]
-
-    def _key(self):
-        """The key of this variable in the values of ``_variables``."""
-        self.ensure_one()
-        return {"body": self.number, "header": "header"}.get(self.placement,
-                                                             f"button_{self.number}")
-
-    def _value_for(self, conversation):
-        self.ensure_one()
-        value = conversation
-        for name in (self.field_path or "").split("."):
-            field = value._fields.get(name) if name and hasattr(value, "_fields") else None
-            # never a field restricted to some groups (the connection's token...)
-            if field is None or field.groups:
-                value = False
-                break
-            value = value[name]
-            if hasattr(value, "_name"):
-                value = value[:1]
-        if hasattr(value, "_name"):
-            value = value.display_name
-        return str(value) if value else (self.default_value or "")

@@ -1,11 +1,9 @@
 from odoo import api, fields, models
 
-CATEGORIES = ("MARKETING", "UTILITY", "AUTHENTICATION")
-
 
 class WhatsappInboxTemplate(models.Model):
-    """What Meta says about a template after its approval: status, quality score and
-    category changes, each kept in the template's history."""
+    """What Meta's webhooks say about a template after its submission: status, quality
+    score and category changes, each kept in the template's history."""
 
     _inherit = "whatsapp.inbox.template"
 
@@ -19,6 +17,26 @@ class WhatsappInboxTemplate(models.Model):
     category_scheduled_at = fields.Datetime("Recategorised on", readonly=True)
     history_ids = fields.One2many("whatsapp.inbox.template.history", "template_id",
                                   readonly=True)
+
+    @api.model
+    def _apply_status_updates(self, items):
+        """Apply ``message_template_status_update`` webhooks.
+
+        :param list items: ``[(connection, webhook.TemplateUpdate)]``
+        :return: the templates updated
+        """
+        updated = self.browse()
+        statuses = dict(self._fields["status"].selection)
+        for (_connection, update), template in self._templates_of(items).items():
+            if update.event not in statuses:
+                continue
+            previous, reason = template.status, update.reason
+            reason = reason if reason and reason != "NONE" else False
+            template.write({"status": update.event, "rejected_reason": reason})
+            if previous != update.event:
+                template._log_history("status", previous, update.event, reason)
+            updated |= template
+        return updated
 
     @api.model
     def _apply_lifecycle_updates(self, items):
@@ -35,7 +53,7 @@ class WhatsappInboxTemplate(models.Model):
             elif update.scheduled_at:
                 template.write({"category_scheduled": update.new,
                                 "category_scheduled_at": update.scheduled_at})
-            elif update.new in CATEGORIES:
+            elif update.new in dict(self._fields["category"].selection):
                 template.write({"category": update.new, "category_scheduled": False,
                                 "category_scheduled_at": False})
             template._log_history(update.kind, update.previous, update.new, self.env._(
@@ -43,6 +61,21 @@ class WhatsappInboxTemplate(models.Model):
                 if update.scheduled_at else "")
             updated |= template
         return updated
+
+    @api.model
+    def _templates_of(self, items):
+        """``{(connection, update): template}`` of the updates whose template is known
+        (by Meta's id, else by name and language on the update's connection)."""
+        result = {}
+        for connection, update in items:
+            domain = ["&", ("name", "=", update.name), ("language", "=", update.language)]
+            if update.template_id:
+                domain = ["|", ("meta_id", "=", update.template_id), *domain]
+            template = self.with_context(active_test=False).search(
+                [("connection_id", "=", connection.id), *domain], limit=1)
+            if template:
+                result[(connection, update)] = template
+        return result
 
     def _log_history(self, kind, previous, new, note=""):
         self.ensure_one()

@@ -9,7 +9,7 @@ import re
 from odoo import api, models
 from odoo.tools import html2plaintext
 
-from ..tools.graph_api import FAILURE_MESSAGES
+from ..tools.graph_api import failure_message
 
 THREAD_PAGE = 30
 COORDINATES = re.compile(r"\((-?\d+(?:\.\d+)?),\s*(-?\d+(?:\.\d+)?)\)\s*$")
@@ -151,7 +151,7 @@ class WhatsappInboxConversation(models.Model):
             "template": wa.template_id.display_name or "",
             "failure": wa.status == "failed" and {
                 "type": wa.failure_type or "unknown",
-                "message": str(FAILURE_MESSAGES[wa.failure_type or "unknown"]),
+                "message": failure_message(wa.failure_type),
                 "reason": wa.failure_reason or "",
             },
         }

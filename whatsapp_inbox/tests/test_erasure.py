@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user
 
-from ..tools.erasure import strip_customers
+from ..tools.webhook import strip_customers
 from .common import WhatsappInboxSimulatorCase, payloads
 
 MARIA = "5511987654321"

@@ -1,7 +1,10 @@
+from unittest.mock import patch
+
 from lxml import etree
 
 from odoo.tools import SQL
 
+from ..models import whatsapp_inbox_conversation_search
 from .common import WhatsappInboxCase, payloads
 
 
@@ -29,6 +32,36 @@ class TestScale(WhatsappInboxCase):
         maria = self.make_conversation(wa_id="5511987654321", contact_name="Maria")
         rows = self.Conversation.workspace_list("all", search="(11) 98765-4321")["rows"]
         self.assertEqual([row["id"] for row in rows], maria.ids)
+
+    def test_message_text_search_reads_the_newest_matches(self):
+        """A common word finds the conversations of its newest matching messages, up to
+        the limit; a rare text (an order number) is found however old it is."""
+        self.receive(payloads.text("5511900000001", "Meu pedido 4242 não chegou"))
+        order = self.conversation_of("5511900000001")
+        refunds = []
+        for n in range(3):
+            wa_id = f"55119000000{n + 2:02d}"
+            self.receive(payloads.text(wa_id, "Quero o reembolso"))
+            refunds.append(self.conversation_of(wa_id))
+        search = self.Conversation.with_user(self.agent).search
+        with patch.object(whatsapp_inbox_conversation_search, "MESSAGE_SEARCH_LIMIT", 2):
+            self.assertEqual(search([("message_search", "ilike", "REEMBOLSO")]).ids,
+                             sorted((refunds[1] | refunds[2]).ids, reverse=True))
+            self.assertEqual(search([("message_search", "ilike", "4242")]), order)
+            # other operators keep their exact meaning
+            self.assertEqual(search([("message_search", "not ilike", "reembolso"),
+                                     ("id", "in", (order | refunds[0]).ids)]), order)
+        self.assertEqual(len(search([("message_search", "ilike", "reembolso")])), 3)
+
+    def test_finalized_comes_folded_when_grouped_by_state(self):
+        """Grouped by state (All and Mine's Status group-by), the Finalized column is
+        folded: the history is not read on every load."""
+        self.make_conversation("done")
+        groups = self.Conversation.with_user(self.agent).web_read_group(
+            [], [], ["state"])["groups"]
+        folded = {group["state"]: group.get("__fold", False) for group in groups}
+        self.assertEqual(folded, {"new": False, "waiting": False, "open": False,
+                                  "bot": False, "done": True, "error": False})
 
     def test_form_lists_the_newest_messages_first(self):
         """The form's Messages list asks for its first page in the list's default order,
@@ -93,7 +126,8 @@ class TestScale(WhatsappInboxCase):
         order = arch.get("default_order")
         self.env.cr.execute("SET LOCAL enable_sort = off")
         try:
-            for domain in ([("state", "=", "done")], [("unread", "=", True)]):
+            for domain in ([("state", "=", "done")], [("unread", "=", True)], [],
+                           [("user_id", "=", self.agent.id), ("state", "!=", "done")]):
                 query = self.Conversation.with_user(self.agent)._search(
                     domain, order=order, limit=80)
                 self.env.cr.execute(SQL("EXPLAIN %s", query.select()))

@@ -72,6 +72,12 @@ def failure_type(code):
     return FAILURE_TYPES.get(code) or ("server" if code.startswith("http_5") else "unknown")
 
 
+def failure_message(kind):
+    """What a failure of type ``kind`` (empty: unknown) means for the attendant, and what to
+    do next, in the current language."""
+    return str(FAILURE_MESSAGES[kind or "unknown"])
+
+
 def media_type(mimetype):
     """The WhatsApp message type that sends a file of ``mimetype``."""
     return SEND_MEDIA_TYPES.get((mimetype or "").split("/")[0], "document")

@@ -9,21 +9,27 @@ class WhatsappInboxRegisterContact(models.TransientModel):
     _description = "Register a WhatsApp Customer as a Contact"
 
     conversation_id = fields.Many2one("whatsapp.inbox.conversation", required=True)
-    name = fields.Char(required=True, compute="_compute_from_conversation", store=True,
-                       readonly=False, precompute=True)
-    mobile = fields.Char(compute="_compute_from_conversation", store=True, readonly=False,
-                         precompute=True)
-    email = fields.Char(compute="_compute_from_conversation", store=True, readonly=False,
-                        precompute=True)
+    name = fields.Char(required=True, compute="_compute_name", store=True, readonly=False,
+                       precompute=True)
+    mobile = fields.Char(compute="_compute_mobile", store=True, readonly=False, precompute=True)
+    email = fields.Char(compute="_compute_email", store=True, readonly=False, precompute=True)
     vat = fields.Char("Tax ID")
 
     @api.depends("conversation_id")
-    def _compute_from_conversation(self):
+    def _compute_name(self):
         for wizard in self:
             conversation = wizard.conversation_id
             wizard.name = conversation.contact_name or conversation.phone or conversation.wa_id
-            wizard.mobile = conversation.phone
-            wizard.email = conversation.email
+
+    @api.depends("conversation_id")
+    def _compute_mobile(self):
+        for wizard in self:
+            wizard.mobile = wizard.conversation_id.phone
+
+    @api.depends("conversation_id")
+    def _compute_email(self):
+        for wizard in self:
+            wizard.email = wizard.conversation_id.email
 
     def action_register(self):
         self.ensure_one()

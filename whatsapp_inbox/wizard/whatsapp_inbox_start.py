@@ -17,9 +17,9 @@ class WhatsappInboxStart(models.TransientModel):
         [("whatsapp", "WhatsApp"), ("sms", "SMS"), ("email", "Email"), ("voip", "VoIP")],
         required=True, default="whatsapp")
     partner_id = fields.Many2one("res.partner", "Existing contact")
-    name = fields.Char(compute="_compute_from_partner", store=True, readonly=False)
-    phone = fields.Char(compute="_compute_from_partner", store=True, readonly=False)
-    email = fields.Char(compute="_compute_from_partner", store=True, readonly=False)
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
+    email = fields.Char(compute="_compute_email", store=True, readonly=False)
     lead_status_id = fields.Many2one("whatsapp.inbox.lead.status")
     origin_id = fields.Many2one("whatsapp.inbox.lead.origin", "Lead Origin")
     attendance_type_id = fields.Many2one("whatsapp.inbox.attendance.type", "Type")
@@ -46,13 +46,21 @@ class WhatsappInboxStart(models.TransientModel):
     preview = fields.Text(compute="_compute_preview")
     body = fields.Text("Message / call notes")
 
+    # a contact chosen fills in its name, number and address; what was typed stays otherwise
     @api.depends("partner_id")
-    def _compute_from_partner(self):
+    def _compute_name(self):
         for start in self:
-            partner = start.partner_id
-            start.name = partner.name or start.name
-            start.phone = partner.mobile or partner.phone or start.phone
-            start.email = partner.email or start.email
+            start.name = start.partner_id.name or start.name
+
+    @api.depends("partner_id")
+    def _compute_phone(self):
+        for start in self:
+            start.phone = start.partner_id.mobile or start.partner_id.phone or start.phone
+
+    @api.depends("partner_id")
+    def _compute_email(self):
+        for start in self:
+            start.email = start.partner_id.email or start.email
 
     @api.depends("template_id")
     def _compute_param_ids(self):

@@ -4,6 +4,7 @@ import { registry } from "@web/core/registry";
 import { card, openGroupedTab, openTab } from "./tour_utils";
 
 const tab = (xmlid) => `.o_main_navbar .o_menu_sections [data-menu-xmlid='whatsapp_inbox.${xmlid}']`;
+const state = (label) => `.o_whatsapp_inbox_state:contains(${label})`;
 const count = (xmlid, n) => `${tab(xmlid)} .o_whatsapp_inbox_tab_count[data-count='${n}']`;
 
 /** A customer writes through the real webhook: the test posts it when the tour asks
@@ -75,11 +76,43 @@ registry.category("web_tour.tours").add("whatsapp_inbox_tabs_tour", {
             trigger: ".o_breadcrumb:contains(All)",
         },
         {
-            content: "All: a column per tab; Waiting oldest first there too",
+            content: "All: one queue, Waiting first and oldest first, each card with its tab",
+            trigger: `.o_kanban_view:not(:has(.o_kanban_group)) .o_kanban_record:not(.o_kanban_ghost):first:contains(Oldest Wait):has(${state("Waiting")})`,
+        },
+        {
+            trigger: `${card("Newest Wait")}:has(${state("Waiting")})`,
+        },
+        {
+            trigger: `${card("Mine Open")}:has(${state("Open")})`,
+        },
+        {
+            trigger: `${card("Mine Closed")}:has(${state("Finalized")})`,
+        },
+        {
+            content: "grouped by status, a column per tab",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            trigger: ".o_group_by_menu .o_menu_item:contains(Status)",
+            run: "click",
+        },
+        {
+            content: "Waiting oldest first there too",
             trigger: ".o_kanban_group:has(.o_column_title:contains(Waiting)) .o_kanban_record:first:contains(Oldest Wait)",
         },
         {
             trigger: ".o_kanban_group:has(.o_column_title:contains(Waiting)) .o_kanban_record:not(.o_kanban_ghost):last:contains(Newest Wait)",
+        },
+        {
+            content: "Finalized is history: folded, its cards not loaded",
+            trigger: ".o_kanban_group.o_column_folded:contains(Finalized)",
+            run() {
+                const cards = [...document.querySelectorAll(".o_kanban_record")];
+                if (cards.some((el) => el.textContent.includes("Mine Closed"))) {
+                    throw new Error("the folded Finalized column shows its cards");
+                }
+            },
         },
         {
             content: "every column fits at 1366 px",
@@ -98,6 +131,19 @@ registry.category("web_tour.tours").add("whatsapp_inbox_tabs_tour", {
             content: "a card of mine, in its Open column",
             trigger: `.o_kanban_group:has(.o_column_title:contains(Open)) ${card("Mine Open")}`,
         },
+        {
+            content: "search the text of a message",
+            trigger: ".o_searchview_input",
+            run: "edit alguém aí",
+        },
+        {
+            trigger: ".o_searchview_autocomplete .o_menu_item:contains(Message text)",
+            run: "click",
+        },
+        {
+            content: "only the customer who wrote it is left",
+            trigger: `.o_kanban_renderer:not(:has(${card("Oldest Wait")})) ${card("Newest Wait")}`,
+        },
     ],
 });
 
@@ -111,7 +157,7 @@ registry.category("web_tour.tours").add("whatsapp_inbox_pt_br_tour", {
             trigger: `${tab("whatsapp_inbox_conversation_menu_mine")}:contains(Meus)`,
         },
         {
-            trigger: `${tab("whatsapp_inbox_conversation_menu_unread")}:contains(Não lidas)`,
+            trigger: `${tab("whatsapp_inbox_conversation_menu_unread")}:contains(Não lidos)`,
         },
         {
             trigger: `${tab("whatsapp_inbox_conversations_menu")}:contains(Atendimentos)`,
@@ -131,7 +177,7 @@ registry.category("web_tour.tours").add("whatsapp_inbox_pt_br_tour", {
             trigger: ".o-dropdown--menu .dropdown-item:contains(Em aberto)",
         },
         {
-            trigger: ".o-dropdown--menu .dropdown-item:contains(Tudo)",
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Todos)",
         },
         {
             trigger: ".o-dropdown--menu .dropdown-item:contains(Iniciar atendimento)",

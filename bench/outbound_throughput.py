@@ -3,7 +3,8 @@
 Queues text messages to many customers with one JSON-RPC call, lets Odoo's
 cron send them to a local simulator over HTTP, and prints how fast they left
 the queue and how fast the simulator's status webhooks (sent, delivered, read)
-came back, with the CPU cost per message (Odoo and PostgreSQL processes).
+came back, with the CPU cost per message (Odoo and every PostgreSQL backend it uses, counted
+as bench/webhook_throughput.py counts them) and the load average.
 
 Environment: as bench/webhook_throughput.py.
 """
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import payloads  # noqa: E402
 from conftest import Bus, Odoo  # noqa: E402
 from simulator import CloudApiSimulator  # noqa: E402
-from webhook_throughput import cpu_seconds  # noqa: E402
+from webhook_throughput import ServerCpu, load  # noqa: E402
 
 MESSAGES = int(os.environ.get("BENCH_OUTBOUND", "300"))
 
@@ -62,18 +63,22 @@ def main():
                                   [("connection_id", "=", connection_id)])
         out = [("conversation_id.connection_id", "=", connection_id), ("direction", "=", "out")]
 
-        cpu_before, started = cpu_seconds(odoo_pid), time.perf_counter()
-        odoo.call("whatsapp.inbox.conversation", "api_send_text", conversations,
-                  "Olá! Seu pedido saiu para entrega.")
-        queued = time.perf_counter()
-        left = wait_until(odoo, [*out, ("status", "!=", "queued")], MESSAGES)
-        read = wait_until(odoo, [*out, ("status", "=", "read")], MESSAGES)
-        cpu = cpu_seconds(odoo_pid) - cpu_before
+        meter = ServerCpu(odoo_pid, os.environ["ODOO_DB"])
+        load_before, started = load(), time.perf_counter()
+        with meter.measure() as spent:
+            odoo.call("whatsapp.inbox.conversation", "api_send_text", conversations,
+                      "Olá! Seu pedido saiu para entrega.")
+            queued = time.perf_counter()
+            left = wait_until(odoo, [*out, ("status", "!=", "queued")], MESSAGES)
+            read = wait_until(odoo, [*out, ("status", "=", "read")], MESSAGES)
+        meter.close()
+        cpu = sum(spent["cpu"].values())
         assert len(sim.sent) == MESSAGES, len(sim.sent)
     print(f"queued {MESSAGES} messages in one call       {queued - started:7.2f} s")
     print(f"sent through the queue                      {MESSAGES / (left - started):7.1f} msg/s")
     print(f"all read ticks back (3 webhooks each)        {MESSAGES / (read - started):7.1f} msg/s")
-    print(f"CPU (Odoo + PostgreSQL) per message, all in {cpu * 1000 / MESSAGES:7.2f} CPU-ms")
+    print(f"CPU (Odoo + PostgreSQL) per message, all in {cpu * 1000 / MESSAGES:7.2f} CPU-ms  "
+          f"(load {load_before:.1f}->{load():.1f})")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.locks import processing_lock, processing_running
+from ..tools.locks import RUNNING, processing_lock, wait_for_journaling
 
 _logger = logging.getLogger(__name__)
 
@@ -55,17 +55,22 @@ class WhatsappInboxEvent(models.Model):
     @api.model
     def _journal(self, text, connection_ids):
         """Record a delivery whose signature the connections ``connection_ids`` verified,
-        and wake the processing cron (it runs once this transaction commits).
+        and make sure a processing run applies it once this transaction commits.
 
-        The webhook's whole work, so one statement: the event, its connections and the
-        cron's trigger (what ``ir.cron._trigger()`` writes, without reading the cron).
+        The webhook's whole work, so one statement: the event, its connections, the
+        journal's notification (to a run listening for deliveries) and, unless a run holds
+        the processing lock (then it applies the delivery, or sees it once it released the
+        lock: see ``_process_pending``), the cron's trigger (what ``ir.cron._trigger()``
+        writes, without reading the cron), whose wake-up follows the commit.
         """
         cron = self.env["ir.cron"].browse(self.env["ir.model.data"]._xmlid_to_res_id(
             "whatsapp_inbox.ir_cron_whatsapp_inbox_event_process"))
         links = self._fields["connection_ids"]
         self.env.cr.execute(SQL(
             """
-            WITH event AS (
+            WITH running AS (
+                SELECT %(running)s AS yes
+            ), event AS (
                 INSERT INTO whatsapp_inbox_event
                     (body, received_at, state, attempts, create_uid, create_date, write_uid,
                      write_date)
@@ -77,24 +82,26 @@ class WhatsappInboxEvent(models.Model):
             ), wake_up AS (
                 INSERT INTO ir_cron_trigger
                     (cron_id, call_at, create_uid, create_date, write_uid, write_date)
-                VALUES (%(cron)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                SELECT %(cron)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM running WHERE NOT running.yes
             )
-            SELECT id, pg_notify(%(channel)s, '') FROM event
+            SELECT event.id, running.yes, pg_notify(%(channel)s, '') FROM event, running
             """,
             body=text, now=fields.Datetime.now(), uid=self.env.uid, cron=cron.id,
             relation=SQL.identifier(links.relation), event=SQL.identifier(links.column1),
             connection=SQL.identifier(links.column2), connections=list(connection_ids),
-            channel=CHANNEL,
+            channel=CHANNEL, running=RUNNING,
         ))
-        event = self.browse(self.env.cr.fetchone()[0])
+        event_id, running, _notified = self.env.cr.fetchone()
+        event = self.browse(event_id)
+        if running:
+            return event
 
         @self.env.cr.postcommit.add
         def wake_up():
-            # a run listening for deliveries gets this one (see _process_pending); waking
-            # the cron costs a transaction on another database connection
+            # waking the cron costs a transaction on another database connection
             try:
-                if not processing_running(self.env.cr):
-                    cron._notifydb()
+                cron._notifydb()
             # the delivery is committed: Meta must get its 200, the cron's interval catches up
             except Exception:  # pylint: disable=broad-exception-caught
                 _logger.warning("WhatsApp event %s: the processing cron could not be woken",
@@ -133,9 +140,11 @@ class WhatsappInboxEvent(models.Model):
         if not linger:
             done = self._drain(auto_commit=True)
         else:
-            with processing_lock(cr), self._listening():
+            with processing_lock(cr), self._listening(), self._bus_connection():
                 done = self._drain(auto_commit=True, linger=linger)
-            # commit: see what came while the lock was held, or what the time limit left
+            # the deliveries journaled while the lock was held added no trigger: wait until
+            # they are committed, then commit to see them, or what the time limit left
+            wait_for_journaling(cr)
             cr.commit()  # pylint: disable=invalid-commit
         if self.search_count([("state", "=", "pending")], limit=1):
             self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")._trigger()

@@ -1,10 +1,17 @@
+import contextvars
 import logging
 from collections import defaultdict
+from contextlib import contextmanager, suppress
 
+import psycopg2
 from psycopg2.extensions import TransactionRollbackError
 
+import odoo
 from odoo import fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import OrderedSet
+
+from odoo.addons.bus.models.bus import ODOO_NOTIFY_FUNCTION, get_notify_payloads
 
 from ..tools import webhook
 from ..tools.locks import customer_locks
@@ -15,6 +22,9 @@ _logger = logging.getLogger(__name__)
 # run again, in a fresh transaction.
 CONCURRENCY_RETRIES = 3
 PROBLEMS_SHOWN = 50
+# The connection to the ``postgres`` database a processing run holds for the bus notifications
+# of its batches (see _bus_connection), in a list: replaced when it breaks.
+_BUS = contextvars.ContextVar("whatsapp_inbox_bus_connection", default=None)
 
 
 class WhatsappInboxEvent(models.Model):
@@ -63,6 +73,7 @@ class WhatsappInboxEvent(models.Model):
                 with customer_locks(cr, keys, commit=auto_commit):
                     # in a fresh transaction, another worker (or a replay) may have been first
                     events = self._still_pending() if auto_commit else self
+                    channels = self._bus_channels() if auto_commit else None
                     with self.env["whatsapp.inbox.conversation"]._refresh_once():
                         problems = events._apply(
                             {e: d for e, d in deliveries.items() if e in events}, connections)
@@ -70,6 +81,7 @@ class WhatsappInboxEvent(models.Model):
                     if auto_commit:
                         # commit: this batch is done, independently of the next ones
                         cr.commit()  # pylint: disable=invalid-commit
+                        self._notify_bus(channels)
                 return
             except TransactionRollbackError:
                 if not auto_commit:
@@ -84,6 +96,59 @@ class WhatsappInboxEvent(models.Model):
                 self._process_one_by_one(f"{type(error).__name__}: {error}")
                 return
         self._process_one_by_one("Conflicted with other transactions too many times.")
+
+    @contextmanager
+    def _bus_connection(self):
+        """During the block, the bus notifications of each batch go over one connection to
+        the ``postgres`` database (where the websocket process listens), held for the block.
+        Odoo's bus opens and authenticates a new one for each transaction that notifies (its
+        pool keeps none there), which costs more than a small batch's queries (README)."""
+        try:
+            held = [odoo.sql_db.db_connect("postgres").cursor()]
+        except psycopg2.Error:
+            _logger.warning("WhatsApp: no connection to hold for the bus, Odoo's bus opens "
+                            "its own", exc_info=True)
+            yield
+            return
+        token = _BUS.set(held)
+        try:
+            yield
+        finally:
+            _BUS.reset(token)
+            held[0].close()
+
+    def _bus_channels(self):
+        """Within :meth:`_bus_connection`: the channels the current transaction notifies, for
+        :meth:`_notify_bus` once it committed; Odoo's bus then does not notify them itself (it
+        registers its notification only in a transaction that has no such set yet)."""
+        if _BUS.get() is None:
+            return None
+        return self.env.cr.postcommit.data.setdefault("bus.bus.channels", OrderedSet())
+
+    def _notify_bus(self, channels):
+        """Notify the websocket process of ``channels`` (see :meth:`_bus_channels`) over the
+        held connection; over a new one when it broke. Never raises: the batch is committed."""
+        if not channels:
+            return
+        held = _BUS.get()
+        for _attempt in range(2):
+            try:
+                for payload in get_notify_payloads(list(channels)):
+                    held[0].execute(SQL("SELECT %s('imbus', %s)",
+                                        SQL.identifier(ODOO_NOTIFY_FUNCTION), payload))
+                held[0].commit()
+                return
+            except psycopg2.Error:
+                _logger.warning("WhatsApp: the bus connection broke, opening another",
+                                exc_info=True)
+                with suppress(psycopg2.Error):
+                    held[0].close()
+                try:
+                    held[0] = odoo.sql_db.db_connect("postgres").cursor()
+                except psycopg2.Error:
+                    _logger.warning("WhatsApp: no bus connection, live update lost",
+                                    exc_info=True)
+                    return
 
     def _still_pending(self):
         """Those of these events still pending, read again (one query, no body)."""

@@ -32,14 +32,21 @@ class WhatsappInboxMessage(models.Model):
         if priced:
             by_wamid = {m.wamid: m for m in self.search(
                 [("wamid", "in", [status.wamid for _c, status in priced])])}
+            # the price table read once for the whole batch
+            price_of = self.env["whatsapp.inbox.price"]._price_lookup(
+                [status.pricing_category for _c, status in priced])
             for connection, status in priced:
                 message = by_wamid.get(status.wamid)
                 if message and message.connection_id == connection:
-                    message._record_pricing(status)
+                    message._record_pricing(status, price_of)
         return changed
 
-    def _record_pricing(self, status):
-        """Keep ``status``'s pricing (a ``webhook.Status``) and the cost it makes."""
+    def _record_pricing(self, status, price_of=None):
+        """Keep ``status``'s pricing (a ``webhook.Status``) and the cost it makes.
+
+        :param price_of: ``(wa_id, category) -> price row`` (see
+            ``whatsapp.inbox.price._price_lookup``), to read the price table once per batch
+        """
         self.ensure_one()
         categories = dict(PRICING_CATEGORIES)
         category = status.pricing_category if status.pricing_category in categories else False
@@ -48,7 +55,8 @@ class WhatsappInboxMessage(models.Model):
         # ``billable`` is deprecated since per-message pricing: the type says it
         billable = status.billable if status.billable is not None \
             else pricing_type == "regular"
-        price = self.env["whatsapp.inbox.price"]._price_of(self.conversation_id.wa_id, category)
+        price_of = price_of or self.env["whatsapp.inbox.price"]._price_of
+        price = price_of(self.conversation_id.wa_id, category)
         cost = price.price if billable and price else 0.0
         vals = {
             "pricing_billable": billable,

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 from ..tools.webhook import PRICING_CATEGORIES
@@ -28,11 +30,27 @@ class WhatsappInboxPrice(models.Model):
     def _price_of(self, wa_id, category):
         """The price row of ``category`` for the customer ``wa_id`` (digits with the
         country's calling code; the longest calling code wins)."""
-        if not (wa_id and wa_id.isdigit() and category):
-            return self.browse()
+        return self._price_lookup([category])(wa_id, category)
+
+    @api.model
+    def _price_lookup(self, categories):
+        """Read the prices of ``categories`` once (one query, whatever the number of
+        messages to cost); return a function ``(wa_id, category) -> price row``, as
+        :meth:`_price_of` finds it."""
         # sudo: whatsapp.inbox.price - prices are read to cost every message, by the webhook
-        rows = self.sudo().search([("category", "=", category)])
-        matching = rows.filtered(lambda r: r.country_id.phone_code and wa_id.startswith(
-            str(r.country_id.phone_code)))
-        return max(matching, key=lambda r: len(str(r.country_id.phone_code)),
-                   default=self.browse())
+        rows = self.sudo().search_fetch(
+            [("category", "in", [c for c in set(categories) if c])],
+            ["country_id", "category", "price", "currency_id"])
+        # longest calling code first: the first that prefixes a number is its country's
+        by_category = defaultdict(list)
+        for row in rows.sorted(lambda r: -len(str(r.country_id.phone_code or ""))):
+            if row.country_id.phone_code:
+                by_category[row.category].append((str(row.country_id.phone_code), row))
+
+        def price_of(wa_id, category):
+            if not (wa_id and wa_id.isdigit() and category):
+                return self.browse()
+            return next((row for code, row in by_category[category] if wa_id.startswith(code)),
+                        self.browse())
+
+        return price_of

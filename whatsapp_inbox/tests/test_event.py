@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
 from ..models import whatsapp_inbox_event
+from ..tools.locks import processing_lock
 from .common import WhatsappInboxCase, payloads
 
 WA = "5511987654321"
@@ -27,6 +28,21 @@ class TestEvent(WhatsappInboxCase):
             "PNID-BR", messages=[payloads.text(WA, "oi")])))
         self.assertEqual(event.state, "pending")
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+
+    def test_no_trigger_while_a_run_holds_the_processing_lock(self):
+        cron = self.env.ref("whatsapp_inbox.ir_cron_whatsapp_inbox_event_process")
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        with self.registry.cursor() as run, processing_lock(run):
+            event = self.journal(payloads.delivery(payloads.change(
+                "PNID-BR", messages=[payloads.text(WA, "oi")])))
+        self.assertEqual(event.state, "pending")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers,
+                         "the run applies it, or sees it once it released the lock")
+        self.journal(payloads.delivery(payloads.change(
+            "PNID-BR", messages=[payloads.text(WA, "oi again")])))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1,
+                         "no run: the delivery triggers the cron")
 
     def test_process_applies_messages_and_statuses(self):
         conversation = self.make_conversation("open", wa_id=WA)

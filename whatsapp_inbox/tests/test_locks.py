@@ -10,6 +10,7 @@ from ..tools.locks import (
     lock_numbers,
     processing_lock,
     processing_running,
+    wait_for_journaling,
 )
 
 CUSTOMERS = [(1, f"55119{number:08d}") for number in range(10000)]
@@ -68,3 +69,16 @@ class TestCustomerLocks(TransactionCase):
             with self.assertRaises(errors.DivisionByZero), processing_lock(run):
                 run.execute("SELECT 1 / 0")
             self.assertFalse(processing_running(webhook), "released when the run fails")
+
+    @mute_logger("odoo.sql_db")
+    def test_a_run_waits_for_the_deliveries_journaled_while_it_held_the_lock(self):
+        with self.registry.cursor() as run, self.registry.cursor() as webhook:
+            with processing_lock(run):
+                self.assertTrue(processing_running(webhook), "journaling while the run holds it")
+            run.execute("SET LOCAL lock_timeout = '100ms'")
+            with self.assertRaises(errors.LockNotAvailable):
+                wait_for_journaling(run)
+            run.rollback()
+            webhook.commit()
+            wait_for_journaling(run)
+            run.rollback()

@@ -5,12 +5,14 @@ preferences, template lifecycle, unknown fields and types, pricing."""
 import ast
 import json
 import time
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, TransactionCase, tagged
-from odoo.tools import convert_file
+from odoo.tools import SQL, convert_file
 
 from ..tools import webhook
 from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
@@ -416,6 +418,45 @@ class TestPricing(WhatsappInboxCase):
             [*ast.literal_eval(action.domain), ("id", "=", conversation.id)],
             ["connection_id"], ["cost:sum"])
         self.assertEqual(group, (self.connection, 0.5), "the cost report adds it up")
+
+    def test_a_batch_of_statuses_reads_the_price_table_once(self):
+        Price = self.env["whatsapp.inbox.price"]
+        Price.search([]).unlink()
+        Price.create([
+            {"country_id": self.env.ref("base.br").id, "category": "marketing", "price": 0.5},
+            {"country_id": self.env.ref("base.br").id, "category": "utility", "price": 0.1},
+            {"country_id": self.env.ref("base.ar").id, "category": "marketing", "price": 0.7},
+        ])
+        customers = [("5511987650021", "marketing"), ("5511987650022", "marketing"),
+                     ("5511987650023", "utility"), ("5491187650024", "marketing")]
+        messages = [self.make_outbound(self.make_conversation(wa_id=wa_id), f"wamid.BATCH{i}")
+                    for i, (wa_id, _category) in enumerate(customers)]
+        self.env.invalidate_all()
+        with self.price_table_reads() as reads:
+            self.deliver(payloads.delivery(payloads.change(PNID, statuses=[
+                payloads.status(f"wamid.BATCH{i}", "delivered", wa_id,
+                                pricing=(category, "regular"))
+                for i, (wa_id, category) in enumerate(customers)])))
+        self.assertEqual([m.cost for m in messages], [0.5, 0.5, 0.1, 0.7],
+                         "each message costs its category's price in its customer's country")
+        self.assertEqual(len(reads), 1, "one read of the price table for the whole batch")
+
+    @contextmanager
+    def price_table_reads(self):
+        """The queries that read the price table during the block (a list, filled as they
+        run)."""
+        reads = []
+        Cursor = type(self.env.cr)
+        execute = Cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            code = query.code if isinstance(query, SQL) else query
+            if 'FROM "whatsapp_inbox_price"' in code:
+                reads.append(code)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", spy):
+            yield reads
 
 
 class TestPlatformDemo(TransactionCase):

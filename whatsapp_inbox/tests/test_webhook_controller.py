@@ -2,12 +2,16 @@ import codecs
 import json
 from unittest.mock import patch
 
+import psycopg2
+
+import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.main import MAX_BODY_BYTES
-from ..models.whatsapp_inbox_event_batch import WhatsappInboxEvent
+from ..models import whatsapp_inbox_event
+from ..models.whatsapp_inbox_event_batch import _BUS, WhatsappInboxEvent
 from ..models.whatsapp_inbox_message_inbound import WhatsappInboxMessage
 from . import payloads
 
@@ -304,6 +308,55 @@ class TestWebhookController(HttpCase):
         self.process()
         self.assertEqual(event.state, "done")
         self.assertEqual(self.conversations().wa_message_ids.mapped("body"), ["survivor"])
+
+    def refreshes_notified(self):
+        """A function returning the backend pids that notified the inbox's refresh of this
+        company to the websocket process (``imbus`` on ``postgres``) since this call."""
+        _db, dsn = odoo.sql_db.connection_info_for("postgres")
+        listener = psycopg2.connect(**dsn)
+        listener.autocommit = True
+        self.addCleanup(listener.close)
+        listener.cursor().execute("LISTEN imbus")
+        channel = [self.env.cr.dbname, "res.company", self.env.company.id, "whatsapp_inbox"]
+
+        def notified():
+            listener.poll()
+            return [notify.pid for notify in listener.notifies
+                    if channel in json.loads(notify.payload)]
+
+        return notified
+
+    def test_a_run_notifies_each_batch_over_the_one_connection_it_holds(self):
+        for body in ("first", "second"):
+            self.post(self.text_delivery(body))
+        notified = self.refreshes_notified()
+        self.env.flush_all()
+        with self.registry.cursor() as cr, patch.object(whatsapp_inbox_event, "BATCH_SIZE", 1), \
+                patch.object(odoo.sql_db, "db_connect", wraps=odoo.sql_db.db_connect) as connect:
+            Event = api.Environment(cr, SUPERUSER_ID, {})["whatsapp.inbox.event"]
+            with Event._bus_connection():
+                self.assertEqual(Event._process_pending(auto_commit=True), 2, "two batches")
+        self.env.invalidate_all()
+        self.assertEqual(self.events().mapped("state"), ["done", "done"])
+        self.assertEqual([call.args[0] for call in connect.call_args_list], ["postgres"],
+                         "one connection to the bus's database for the whole run")
+        refreshes = notified()
+        self.assertEqual(len(refreshes), 2, "each batch refreshes the inbox once committed")
+        self.assertEqual(len(set(refreshes)), 1, "over the same connection")
+
+    @mute_logger(EVENT_LOGGER, "odoo.sql_db")
+    def test_a_broken_bus_connection_is_replaced(self):
+        self.post(self.text_delivery("after the break"))
+        notified = self.refreshes_notified()
+        self.env.flush_all()
+        with self.registry.cursor() as cr:
+            Event = api.Environment(cr, SUPERUSER_ID, {})["whatsapp.inbox.event"]
+            with Event._bus_connection():
+                _BUS.get()[0]._cnx.close()  # as when PostgreSQL ends the session
+                Event._process_pending(auto_commit=True)
+        self.env.invalidate_all()
+        self.assertEqual(self.events().state, "done")
+        self.assertEqual(len(notified()), 1, "the refresh went over a new connection")
 
     # Failures and retries -----------------------------------------------
 

@@ -9,6 +9,8 @@ by every session); two customers in one bucket merely wait for each other.
 import zlib
 from contextlib import contextmanager
 
+from odoo.tools import SQL
+
 from . import phone
 
 BUCKETS = 256
@@ -25,6 +27,20 @@ _UNLOCK = f"SELECT pg_advisory_unlock({NAMESPACE}, n) FROM {_SORTED}"
 # Held by the processing cron while it drains deliveries and listens for the next ones: the
 # webhook wakes the cron only when nobody holds it (see whatsapp.inbox.event).
 _PROCESSING = (zlib.crc32(b"whatsapp_inbox.processing") & 0x7FFFFFFF, 0)
+# Held (shared, until its transaction ends) by each journaling transaction from before it looks
+# at the processing lock, and taken (exclusive) by a run once it released the processing lock:
+# the run waits until every delivery journaled while it held the lock is committed, then looks
+# for what it left (such deliveries add no cron trigger: see whatsapp.inbox.event).
+_JOURNALING = (zlib.crc32(b"whatsapp_inbox.journaling") & 0x7FFFFFFF, 0)
+
+# Whether a run holds the processing lock (a shared lock taken and dropped at once tells),
+# asked once the journaling lock is held (OFFSET 0: the subquery runs first, on its own).
+RUNNING = SQL(
+    """(SELECT CASE WHEN pg_try_advisory_lock_shared(%s, %s)
+                   THEN NOT pg_advisory_unlock_shared(%s, %s) ELSE true END
+          FROM (SELECT pg_advisory_xact_lock_shared(%s, %s) OFFSET 0) AS journaling)""",
+    *_PROCESSING, *_PROCESSING, *_JOURNALING,
+)
 
 
 def lock_numbers(keys):
@@ -85,8 +101,14 @@ def processing_lock(cr):
 
 
 def processing_running(cr):
-    """Whether a processing run holds the processing lock (a shared lock taken and dropped
-    at once tells)."""
-    cr.execute("SELECT CASE WHEN pg_try_advisory_lock_shared(%s, %s) "
-               "THEN NOT pg_advisory_unlock_shared(%s, %s) ELSE true END", _PROCESSING * 2)
+    """Whether a processing run holds the processing lock (see ``RUNNING``). The caller's
+    transaction holds the journaling lock until it ends: a run that released the processing
+    lock waits for it in :func:`wait_for_journaling`."""
+    cr.execute(SQL("SELECT %s", RUNNING))
     return cr.fetchone()[0]
+
+
+def wait_for_journaling(cr):
+    """Wait until every transaction that found the processing lock held (see ``RUNNING``)
+    has ended; the lock taken is released when ``cr``'s transaction ends."""
+    cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", _JOURNALING)

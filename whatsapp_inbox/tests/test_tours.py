@@ -236,3 +236,4 @@ class TestConfigurationTours(WhatsappInboxTourCase):
         params = self.env["ir.config_parameter"]
         self.assertEqual((params.get_param("whatsapp_inbox.wait_amber_minutes"),
                           params.get_param("whatsapp_inbox.wait_red_minutes")), ("3", "10"))
+        self.assertEqual(params.get_param("whatsapp_inbox.protocol_prefix"), "WA%(year)s-")

@@ -82,6 +82,15 @@ class TestAttendTours(WhatsappInboxTourCase):
         self.start_tour(WAITING_URL, "whatsapp_inbox_take_reopen_tour", login="tour_agent_a")
         self.assertEqual((conversation.state, conversation.user_id), ("open", self.agent))
 
+    def test_supervisor_takes_from_an_agent_after_confirming_tour(self):
+        conversation = self.customer_writes("5511911110005", "Held Customer")
+        conversation.user_id = self.agent
+        self.start_tour(ACTION_URL % f"whatsapp_inbox_conversation_action/{conversation.id}",
+                        "whatsapp_inbox_take_from_agent_tour", login="tour_supervisor")
+        self.assertEqual(conversation.user_id, self.supervisor)
+        note = conversation.message_ids.filtered(lambda m: "Taken from" in (m.body or ""))
+        self.assertIn(self.agent.partner_id, note.notification_ids.res_partner_id)
+
     def test_agent_opening_marks_seen_tour(self):
         conversation = self.customer_writes("5511911110003", "Seen Customer")
         conversation.user_id = self.agent

@@ -146,6 +146,13 @@ class TestReplyTours(LiveTourMixin, WhatsappInboxTourCase):
         self.assertEqual((self.sent(conversation).body, self.sent(conversation).status),
                          ("Olá! Já verifico o seu pedido.", "queued"))
 
+    def test_text_longer_than_whatsapp_takes_is_refused_tour(self):
+        conversation = self.customer_writes("5511911110007", "Long Customer")
+        self.start_tour(ACTION_URL % f"whatsapp_inbox_conversation_action/{conversation.id}",
+                        "whatsapp_inbox_long_text_tour", login="tour_agent_a")
+        self.assertEqual(self.sent(conversation).mapped("body"),
+                         ["Segue o passo a passo: ver o manual."])
+
     def test_reply_outside_the_window_with_a_template_tour(self):
         conversation = self.customer_writes("5511911110006", "Late Customer",
                                             minutes_ago=3 * 24 * 60)

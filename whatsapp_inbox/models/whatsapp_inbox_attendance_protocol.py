@@ -5,9 +5,10 @@ needs (an upgrade, the demo)."""
 import logging
 
 from odoo import api, models
-from odoo.addons.base.models.ir_sequence import _select_nextval
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from odoo.addons.base.models.ir_sequence import _select_nextval
 
 from ..tools.attendance import DEFAULT_PROTOCOL_PREFIX, PROTOCOL_CODE
 

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.attendance import DEFAULT_PROTOCOL_PREFIX, PROTOCOL_CODE
 from ..tools.erasure import MODES
@@ -42,6 +43,24 @@ class ResConfigSettings(models.TransientModel):
     whatsapp_inbox_resolution_target_hours = fields.Integer(
         "Resolution target (hours)", default=24,
         config_parameter="whatsapp_inbox.resolution_target_hours")
+
+    @api.constrains("whatsapp_inbox_wait_amber_minutes", "whatsapp_inbox_wait_red_minutes")
+    def _check_whatsapp_inbox_wait_colours(self):
+        for settings in self:
+            amber = settings.whatsapp_inbox_wait_amber_minutes
+            if amber <= 0:
+                raise ValidationError(self.env._(
+                    "Waiting time colours: amber must come after more than 0 minutes."))
+            if settings.whatsapp_inbox_wait_red_minutes <= amber:
+                raise ValidationError(self.env._(
+                    "Waiting time colours: red must come after more minutes than amber "
+                    "(%s).", amber))
+
+    @api.constrains("whatsapp_inbox_protocol_prefix")
+    def _check_whatsapp_inbox_protocol_prefix(self):
+        for settings in self:
+            self.env["whatsapp.inbox.attendance"]._check_protocol_format(
+                settings.whatsapp_inbox_protocol_prefix)
 
     def set_values(self):
         result = super().set_values()

@@ -19,7 +19,9 @@ class WhatsappInboxAttendance(models.Model):
         """What the supervisor dashboard shows, days counted in the user's time zone::
 
             {"waiting": {"count": 3, "oldest_since": "2026-12-01 11:58:00"},
-             "agents": [{"id": 7, "name": "Ana", "open": 4, "waiting": 1, "cap": 6}, ...],
+             "agents": [{"id": False, "name": "Unassigned", "open": 0, "waiting": 2,
+                         "cap": 0},
+                        {"id": 7, "name": "Ana", "open": 4, "waiting": 1, "cap": 6}, ...],
              "today": {"day": "2026-12-01", "attendances": 12, "first_response": 3.5,
                        "csat": 4.5, "csat_count": 2},
              "yesterday": {...the same...},
@@ -28,7 +30,9 @@ class WhatsappInboxAttendance(models.Model):
 
         ``first_response`` is the average wait (minutes) of the day's attendances answered,
         ``csat`` the average rating of those rated; ``None`` when there is none. ``cap`` is
-        the agent's own (0: none). ``trend`` holds the last 14 days, today last.
+        the agent's own (0: none); the first row (``id`` False), when any, holds the Open
+        and Waiting conversations nobody holds. ``trend`` holds the last 14 days, today
+        last.
         """
         tz_name = self.env.context.get("tz") or self.env.user.tz or "UTC"
         tz = pytz.timezone(tz_name if tz_name in pytz.all_timezones else "UTC")
@@ -77,12 +81,13 @@ class WhatsappInboxAttendance(models.Model):
     @api.model
     def _dashboard_agents(self):
         """The agents of the user's companies with their Waiting and Open conversations
-        and their own cap, the busiest first."""
+        and their own cap, the busiest first; before them, the conversations nobody holds
+        (when there are any): customers who wait for whoever takes them."""
         loads = {}
         for user, state, count in self.env["whatsapp.inbox.conversation"]._read_group(
-                [("state", "in", ("waiting", "open")), ("user_id", "!=", False)],
-                ["user_id", "state"], ["__count"]):
+                [("state", "in", ("waiting", "open"))], ["user_id", "state"], ["__count"]):
             loads.setdefault(user.id, {"open": 0, "waiting": 0})[state] = count
+        unassigned = loads.pop(False, None)
         agents = self.env["res.users"].search([
             ("groups_id", "in", self.env.ref("whatsapp_inbox.group_agent").id),
             ("share", "=", False), ("company_ids", "in", self.env.companies.ids)])
@@ -90,7 +95,10 @@ class WhatsappInboxAttendance(models.Model):
         rows = [{"id": agent.id, "name": agent.name, "cap": agent.whatsapp_inbox_max_open,
                  **loads.get(agent.id, {"open": 0, "waiting": 0})} for agent in agents]
         rows.sort(key=lambda row: (-row["open"] - row["waiting"], row["name"]))
-        return rows[:AGENTS_SHOWN]
+        if unassigned:
+            rows.insert(0, {"id": False, "name": self.env._("Unassigned"), "cap": 0,
+                            **unassigned})
+        return rows[:AGENTS_SHOWN + bool(unassigned)]
 
 
 def _day(value):

@@ -2,10 +2,20 @@
 one statement, of the attendances that data which did not come through the state door
 needs (an upgrade, the demo)."""
 
+import logging
+
 from odoo import api, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.base.models.ir_sequence import _select_nextval
+
 from ..tools.attendance import DEFAULT_PROTOCOL_PREFIX, PROTOCOL_CODE
+
+_logger = logging.getLogger(__name__)
+# what a prefix or suffix that does not interpolate raises in ir.sequence (KeyError: an
+# unknown variable; the others come out of it as a UserError)
+FORMAT_ERRORS = (KeyError, ValueError, TypeError, UserError)
 
 
 class WhatsappInboxAttendance(models.Model):
@@ -37,7 +47,8 @@ class WhatsappInboxAttendance(models.Model):
         for (company_id,) in cr.fetchall():
             sequence = self._protocol_sequence(self.env["res.company"].browse(company_id))
             pg_sequence = f"ir_sequence_{sequence.id:03d}"
-            if sequence.prefix == self._default_protocol_prefix:
+            if (sequence.prefix == self._default_protocol_prefix
+                    or not self._protocol_format_works(sequence)):
                 prefix = SQL("to_char(conversation.opened_at, 'YYYYMMDD') || '-'")
             else:
                 prefix = SQL("%s", sequence._get_prefix_suffix()[0])
@@ -118,6 +129,48 @@ class WhatsappInboxAttendance(models.Model):
 
     @api.model
     def _next_protocol(self, company):
+        """The next protocol number of ``company``. A prefix or suffix that no longer
+        interpolates (set in the database by hand) never stops an attendance from opening:
+        it is logged and the number gets the default prefix."""
         # the date parts of the prefix follow the company's time zone, as customers read them
         tz = self.env.user.tz or company.partner_id.tz or "UTC"
-        return self._protocol_sequence(company).with_context(tz=tz).next_by_id()
+        sequence = self._protocol_sequence(company).with_context(tz=tz)
+        if self._protocol_format_works(sequence):
+            return sequence.next_by_id()
+        _logger.error("WhatsApp: the protocol sequence %s has a prefix (%r) or suffix (%r) "
+                      "that does not interpolate; numbering with the default prefix.",
+                      sequence.id, sequence.prefix, sequence.suffix)
+        # the same PostgreSQL sequence as next_by_id (ours are "standard"): no number twice
+        number = _select_nextval(self.env.cr, f"ir_sequence_{sequence.id:03d}")
+        return sequence.new({"prefix": DEFAULT_PROTOCOL_PREFIX, "suffix": False,
+                             "padding": sequence.padding}).get_next_char(number)
+
+    @api.model
+    def _protocol_format_works(self, sequence):
+        try:
+            sequence._get_prefix_suffix()
+        except FORMAT_ERRORS:
+            return False
+        return True
+
+    @api.model
+    def _check_protocol_format(self, prefix, suffix=False):
+        """Raise a ValidationError when ``prefix`` or ``suffix`` does not interpolate with
+        ir.sequence's own variables (``%(year)s``, ``%(month)s``...): every attendance
+        opening would fail."""
+        sequence = self.env["ir.sequence"].new({"name": "protocol", "prefix": prefix,
+                                                "suffix": suffix})
+        try:
+            sequence._get_prefix_suffix()
+        except KeyError as error:
+            raise ValidationError(self.env._(
+                "The protocol prefix “%(format)s” uses %%(%(variable)s)s, which Odoo's "
+                "sequences do not know: use the date variables such as %%(year)s, "
+                "%%(month)s and %%(day)s, as in %(default)s.",
+                format=prefix or suffix, variable=error.args[0],
+                default=DEFAULT_PROTOCOL_PREFIX)) from None
+        except FORMAT_ERRORS:
+            raise ValidationError(self.env._(
+                "The protocol prefix “%(format)s” is not valid: a %% starts a variable such "
+                "as %%(year)s (write %%%% for the sign itself), as in %(default)s.",
+                format=prefix or suffix, default=DEFAULT_PROTOCOL_PREFIX)) from None

@@ -17,6 +17,8 @@ import logging
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..tools import phone
+
 _logger = logging.getLogger(__name__)
 
 
@@ -29,21 +31,29 @@ class WhatsappInboxConversation(models.Model):
 
     def _after_finalize(self):
         """Ask each customer to rate the attendance this Finalize closed (once an
-        attendance), when their connection's survey is on."""
+        attendance), when their connection's survey is on and a person answered them in it
+        (nobody rates a service they did not get: not after the bot alone, nor unanswered)."""
         result = super()._after_finalize()
         for conversation in self:
             attendance = conversation.current_attendance_id
             if (conversation.channel == "whatsapp" and conversation.connection_id.csat_enabled
                     and attendance.state == "closed" and not attendance.csat_state
-                    and attendance.closed_at == conversation.closed_at):
+                    and attendance.closed_at == conversation.closed_at
+                    and attendance.agent_ids):
                 conversation._csat_ask(attendance)
         return result
 
     def _csat_lang(self):
-        """The language the customer is written to in: their contact's, else the
+        """The language the customer is written to in: their contact's, else the one of
+        their number's country among those installed (``pt_BR`` for +55), else the
         company's."""
         self.ensure_one()
-        return self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang
+        company_lang = self.company_id.partner_id.lang
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        return (self.partner_id.lang
+                or phone.lang_of_region(phone.region_of(self.phone or self.wa_id), installed,
+                                        preferred=company_lang)
+                or company_lang or self.env.lang)
 
     def _csat_ask(self, attendance):
         """Queue ``attendance``'s survey through the send door: the question inside the

@@ -18,12 +18,24 @@ class WhatsappInboxConversation(models.Model):
     # ------------------------------------------------------------
 
     def action_take(self):
-        """Assign the conversations to me; an automation handling them stops."""
+        """Assign the conversations to me; an automation handling them stops. The agent I
+        take one from is told (Odoo inbox and a toast): it leaves their Mine."""
+        me = self.env.user
         for conversation in self:
+            previous = conversation.user_id
             if conversation.state == "bot":
                 conversation.action_release_bot()
-            conversation.user_id = self.env.user
-            conversation._message_log(body=self.env._("Taken by %s.", self.env.user.name))
+            conversation.user_id = me
+            if not previous or previous == me:
+                conversation._message_log(body=self.env._("Taken by %s.", me.name))
+                continue
+            conversation.message_post(
+                body=self.env._("Taken from %(previous)s by %(agent)s.",
+                                previous=previous.name, agent=me.name),
+                subtype_xmlid="mail.mt_note", partner_ids=previous.partner_id.ids)
+            conversation._toast(previous, self.env._(
+                "%(agent)s took %(conversation)s from you.", agent=me.name,
+                conversation=conversation.display_name))
         self._notify_refresh()
         return True
 

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from ..tools import interactive as interactive_tools
-from ..tools.graph_api import GraphApiError, media_type
+from ..tools.graph_api import TEXT_MAX_LENGTH, GraphApiError, media_type
 
 TYPING_INTERVAL = timedelta(seconds=20)
 
@@ -39,6 +39,12 @@ class WhatsappInboxConversation(models.Model):
         messages (bot, automations) come from OdooBot and leave the state alone.
         """
         self.ensure_one()
+        length = len(vals.get("body") or "")
+        if vals.get("message_type") == "text" and length > TEXT_MAX_LENGTH:
+            raise UserError(self.env._(
+                "WhatsApp refuses texts longer than %(max)s characters and this one has "
+                "%(length)s: shorten it or send it in several messages.",
+                max=TEXT_MAX_LENGTH, length=length))
         if self.connection_id.token_state == "expired":
             raise UserError(self.env._("The access token of %s expired: an administrator must "
                               "renew it before messages can be sent.", self.connection_id.name))

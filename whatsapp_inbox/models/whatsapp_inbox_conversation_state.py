@@ -127,10 +127,13 @@ class WhatsappInboxConversation(models.Model):
         if not how:
             user = self.env.user
             how = "agent" if user._is_internal() and not user._is_superuser() else "automation"
+        # logged first: what the finalize sends (the satisfaction survey) reads after it;
+        # a refused arrow raises below, with nothing logged
+        if self._can_transition("finalize"):
+            for conversation in self:
+                conversation._message_log(
+                    body=self.env._("Conversation finalized by %s.", self.env.user.name))
         self._transition("finalize", close_method=how)
-        for conversation in self:
-            conversation._message_log(
-                body=self.env._("Conversation finalized by %s.", self.env.user.name))
         return True
 
     def action_reopen(self):

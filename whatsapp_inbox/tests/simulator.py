@@ -62,6 +62,7 @@ MESSAGE_TYPES = ("text", "template", "image", "document", "audio", "video", "sti
 INTERACTIVE_LIMITS = {"body": 1024, "footer": 60, "header": 60, "reply_title": 20,
                       "reply_id": 256, "list_button": 20, "section_title": 24, "row_title": 24,
                       "row_description": 72, "row_id": 200, "display_text": 20}
+TEXT_MAX_LENGTH = 4096  # messages.text.body
 _VARIABLE = re.compile(r"{{\s*(\d+)\s*}}")
 TEMPLATE_STATUSES = ("APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED")
 # the file types of the Resumable Upload API, and those a template header's example may have
@@ -455,6 +456,9 @@ class CloudApiSimulator:
             self._check_template_message(account, body["template"])
         elif kind == "interactive":
             _check_interactive(body["interactive"])
+        elif kind == "text" and len(body["text"].get("body") or "") > TEXT_MAX_LENGTH:
+            # Meta's error codes name no code of its own for this: the generic one
+            raise ApiError(131009, f"text.body: at most {TEXT_MAX_LENGTH} characters")
         elif kind == "reaction" and not body["reaction"].get("message_id"):
             raise ApiError(100, "reaction.message_id is required")
         context = body.get("context")

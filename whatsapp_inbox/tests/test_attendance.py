@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.api import Environment, Transaction
+from odoo.exceptions import ValidationError
 from odoo.modules.migration import load_script
 from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user
@@ -213,6 +214,48 @@ class TestProtocolConcurrency(WhatsappInboxCase):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), \
                 self.env.cr.savepoint():
             attendance.copy({"protocol": attendance.protocol})
+
+
+class TestProtocolFormat(WhatsappInboxCase):
+    """The settings refuse a protocol format or waiting colours that cannot work; a sequence
+    broken by other means never stops an attendance from opening."""
+
+    def save_settings(self, **vals):
+        self.env["res.config.settings"].create(vals).execute()
+
+    def test_settings_refuse_a_prefix_with_an_unknown_variable(self):
+        with self.assertRaisesRegex(ValidationError, r"%\(foo\)s"):
+            self.save_settings(whatsapp_inbox_protocol_prefix="%(foo)s-")
+        with self.assertRaisesRegex(ValidationError, "not valid"):
+            self.save_settings(whatsapp_inbox_protocol_prefix="50%-")
+        self.save_settings(whatsapp_inbox_protocol_prefix="WA-%(y)s%(woy)s-")
+        self.receive(payloads.text(WA, "Oi"))
+        self.assertRegex(self.conversation_of(WA).current_attendance_id.protocol,
+                         r"^WA-\d{4}-\d{6}$")
+
+    def test_settings_refuse_waiting_colours_out_of_order(self):
+        with self.assertRaisesRegex(ValidationError, "red must come after"):
+            self.save_settings(whatsapp_inbox_wait_amber_minutes=30,
+                               whatsapp_inbox_wait_red_minutes=-10)
+        with self.assertRaisesRegex(ValidationError, "amber must come after more than 0"):
+            self.save_settings(whatsapp_inbox_wait_amber_minutes=0,
+                               whatsapp_inbox_wait_red_minutes=10)
+        self.save_settings(whatsapp_inbox_wait_amber_minutes=30,
+                           whatsapp_inbox_wait_red_minutes=31)
+        self.assertEqual(self.env["ir.config_parameter"].get_param(
+            "whatsapp_inbox.wait_red_minutes"), "31")
+
+    def test_a_broken_sequence_still_opens_the_attendance_and_keeps_the_message(self):
+        sequence = self.env["whatsapp.inbox.attendance"]._protocol_sequence(
+            self.connection.company_id)
+        sequence.prefix = "%(foo)s-"
+        logger = "odoo.addons.whatsapp_inbox.models.whatsapp_inbox_attendance_protocol"
+        with freeze_time("2026-12-01 12:00:00"), self.assertLogs(logger, "ERROR"):
+            self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA)
+        self.assertEqual(conversation.state, "waiting")
+        self.assertEqual(conversation.wa_message_ids.mapped("body"), ["Oi"])
+        self.assertRegex(conversation.current_attendance_id.protocol, r"^2026120[12]-\d{6}$")
 
 
 class TestUpgradeTo120(WhatsappInboxCase):

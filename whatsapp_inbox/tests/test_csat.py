@@ -33,9 +33,9 @@ class TestCsat(WhatsappInboxSimulatorCase):
             ("language", "=", "pt_BR")])
         cls.connection.csat_enabled = True
 
-    def attended(self, **vals):
+    def attended(self, wa_id=None, **vals):
         """A customer who wrote and got an answer from the agent, in the window."""
-        conversation = self.open_window(user_id=self.agent.id, **vals)
+        conversation = self.open_window(wa_id, user_id=self.agent.id, **vals)
         conversation.with_user(self.agent)._send_text("Olá! Como posso ajudar?")
         self.send_queue()
         return conversation
@@ -161,6 +161,58 @@ class TestCsat(WhatsappInboxSimulatorCase):
         self.assertEqual(conversation.state, "done")
         self.assertTrue(conversation.message_ids.filtered(
             lambda m: "not sent" in m.body and attendance.protocol in m.body))
+
+    def test_a_conversation_nobody_answered_is_not_surveyed(self):
+        conversation = self.open_window(user_id=self.agent.id)
+        attendance = self.finalize(conversation)
+        self.assertEqual((conversation.state, attendance.state), ("done", "closed"))
+        self.assertFalse(attendance.csat_state)
+        self.assertFalse(self.survey_message(attendance))
+        self.assertFalse(conversation.wa_message_ids.filtered(lambda m: m.direction == "out"))
+
+    def test_a_conversation_only_the_bot_answered_is_not_surveyed(self):
+        conversation = self.open_window()
+        conversation._send_text("Our opening hours are 8-18.", automated=True)
+        self.send_queue()
+        attendance = self.finalize(conversation)
+        self.assertFalse(attendance.csat_state)
+        self.assertFalse(self.survey_message(attendance))
+
+    def test_the_finalized_line_comes_before_the_survey(self):
+        conversation = self.attended()
+        attendance = self.finalize(conversation)
+        survey = self.survey_message(attendance).mail_message_id
+        finalized = conversation.message_ids.filtered(
+            lambda m: "Conversation finalized by" in (m.body or ""))
+        self.assertTrue(survey and finalized)
+        self.assertLess(finalized.id, survey.id)
+
+    def test_without_a_contact_language_the_number_s_country_chooses(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env.company.partner_id.lang = "en_US"
+        brazilian = self.open_window("5511955550101")
+        argentinian = self.open_window("5491155550102")
+        mexican = self.open_window("5215555550103")
+        american = self.open_window("14155550104")
+        german = self.open_window("4930555550105")
+        self.assertEqual([c._csat_lang() for c in (brazilian, argentinian, mexican, american,
+                                                   german)],
+                         ["pt_BR", "es_ES", "es_ES", "en_US", "en_US"])
+        self.env["res.lang"]._activate_lang("es_AR")
+        self.assertEqual(argentinian._csat_lang(), "es_AR", "the country's own variant")
+        argentinian.partner_id = self.env["res.partner"].create({"name": "Tomás",
+                                                                 "lang": "pt_BR"})
+        self.assertEqual(argentinian._csat_lang(), "pt_BR", "the contact's language first")
+
+    def test_outside_the_window_the_template_in_the_language_of_the_number(self):
+        self.env["res.lang"]._activate_lang("es_AR")
+        self.connection.csat_template_id = self.survey_template
+        conversation = self.attended(wa_id="5491155550106")
+        self.close_window(conversation)
+        self.finalize(conversation)
+        self.send_queue()
+        self.assertEqual(self.sent_bodies()[-1]["template"]["language"], {"code": "es"})
 
     def test_finalize_by_an_automation_asks(self):
         conversation = self.attended()

@@ -3,7 +3,7 @@ dashboard's numbers; the dashboard and the report in the browser."""
 
 import itertools
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -212,7 +212,10 @@ class TestDashboard(WhatsappInboxCase):
         self.assertEqual(agents["Agent Smith"], {"id": self.agent.id, "name": "Agent Smith",
                                                  "cap": 4, "open": 2, "waiting": 1})
         self.assertEqual(agents["Agent Brown"]["open"] + agents["Agent Brown"]["waiting"], 0)
-        self.assertEqual(data["agents"][0]["name"], "Agent Smith", "the busiest first")
+        self.assertEqual(data["agents"][0], {"id": False, "name": "Unassigned", "cap": 0,
+                                             "open": 0, "waiting": 1},
+                         "first, the customers waiting for whoever takes them")
+        self.assertEqual(data["agents"][1]["name"], "Agent Smith", "the busiest first")
         # with both companies chosen, the other one's attendance counts too
         data = Attendance.with_context(
             allowed_company_ids=(self.env.company | other).ids).dashboard_data()
@@ -241,3 +244,14 @@ class TestDashboardTour(LiveTourMixin, WhatsappInboxTourCase):
 
         self.start_live_tour("/odoo/whatsapp-inbox", "whatsapp_inbox_dashboard_tour",
                              "tour_supervisor", arrive=arrive)
+
+    def test_durations_read_in_whole_units_and_the_unassigned_bar_opens_them_tour(self):
+        self.supervisor.tz = "UTC"
+        self.customer_writes("5511987650043", "Wait Long", minutes_ago=95)
+        conversation = self.customer_writes("5511987650044", "Ana Durations")
+        conversation.user_id = self.agent
+        now = datetime.now().replace(microsecond=0)
+        make_attendance(conversation, now, first_response_minutes=6)
+        make_attendance(conversation, now - timedelta(days=1), first_response_minutes=100)
+        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_dashboard_action",
+                        "whatsapp_inbox_dashboard_durations_tour", login="tour_supervisor")

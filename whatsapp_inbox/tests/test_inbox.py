@@ -60,6 +60,29 @@ class TestInboxActions(WhatsappInboxCase):
         self.assertConversation(conversation, user_id=self.agent, state="waiting")
         self.assertFalse(conversation.message_partner_ids, "agents never follow conversations")
 
+    def test_taking_from_another_agent_tells_them(self):
+        conversation = self.waiting()
+        conversation.user_id = self.agent_b
+        self.env["bus.bus"].search([]).unlink()
+        supervisor = new_test_user(self.env, login="wa_sup_take", name="Sup Take",
+                                   groups="whatsapp_inbox.group_supervisor")
+        conversation.with_user(supervisor).action_take()
+        self.assertConversation(conversation, user_id=supervisor, state="waiting")
+        note = conversation.message_ids[0]
+        self.assertIn("Taken from Agent B by Sup Take.", note.body)
+        self.assertIn(self.agent_b.partner_id, note.notification_ids.res_partner_id,
+                      "in Agent B's Odoo inbox")
+        self.assertEqual(self.toasted_partners(), {self.agent_b.partner_id.id})
+        self.assertFalse(conversation.message_partner_ids, "agents never follow conversations")
+
+    def test_taking_an_unassigned_conversation_tells_nobody(self):
+        conversation = self.waiting()
+        self.env["bus.bus"].search([]).unlink()
+        conversation.with_user(self.agent).action_take()
+        self.assertIn("Taken by", conversation.message_ids[0].body)
+        self.assertFalse(conversation.message_ids[0].notification_ids)
+        self.assertEqual(self.toasted_partners(), set())
+
     def test_finalize_several_from_the_list(self):
         conversations = self.waiting() | self.waiting("5511900002222")
         conversations.action_finalize()

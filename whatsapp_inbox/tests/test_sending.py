@@ -33,6 +33,19 @@ class TestSending(WhatsappInboxSimulatorCase):
                          (conversation.wa_id, "text", "Olá! Como posso ajudar?"))
         self.assertIn("Como posso ajudar", message.mail_message_id.body)
 
+    def test_text_longer_than_whatsapp_takes_is_refused_at_the_door(self):
+        conversation = self.open_window()
+        for automated in (False, True):
+            with self.assertRaisesRegex(UserError, "longer than 4096 characters.*4097"):
+                conversation._send_text("a" * 4097, automated=automated)
+        with self.assertRaisesRegex(UserError, "4096"):
+            conversation.with_user(self.agent).message_post(
+                body="b" * 5000, message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertFalse(conversation.wa_message_ids.filtered(lambda m: m.direction == "out"))
+        message = conversation._send_text("c" * 4096)
+        self.send_queue()
+        self.assertEqual(message.status, "sent", message.failure_reason)
+
     def test_status_webhooks_tick_the_message(self):
         message = self.open_window()._send_text("Oi")
         self.send_queue()
@@ -252,6 +265,17 @@ class TestSendFailures(WhatsappInboxSimulatorCase):
         conversation.action_error_resync_templates()
         self.assertIn("{{1}}", conversation.error_reason)
         self.assertEqual(template.variable_count, 1)
+
+    def test_the_simulator_refuses_a_text_longer_than_meta_takes(self):
+        conversation = self.open_window()
+        # sudo: whatsapp.inbox.message - one queued past the door, as before it checked
+        message = self.Message.sudo().create({
+            "conversation_id": conversation.id, "direction": "out", "status": "queued",
+            "message_type": "text", "body": "a" * 5000})
+        self.send_queue()
+        self.assertEqual((message.status, message.failure_code, message.failure_type),
+                         ("failed", "131009", "invalid"))
+        self.assertIn("4096", message.failure_reason)
 
     def test_resend_after_fixing(self):
         conversation = self.open_window()

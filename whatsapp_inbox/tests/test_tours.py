@@ -82,6 +82,15 @@ class TestAttendTours(WhatsappInboxTourCase):
         self.start_tour(WAITING_URL, "whatsapp_inbox_take_reopen_tour", login="tour_agent_a")
         self.assertEqual((conversation.state, conversation.user_id), ("open", self.agent))
 
+    def test_supervisor_takes_from_an_agent_after_confirming_tour(self):
+        conversation = self.customer_writes("5511911110005", "Held Customer")
+        conversation.user_id = self.agent
+        self.start_tour(ACTION_URL % f"whatsapp_inbox_conversation_action/{conversation.id}",
+                        "whatsapp_inbox_take_from_agent_tour", login="tour_supervisor")
+        self.assertEqual(conversation.user_id, self.supervisor)
+        note = conversation.message_ids.filtered(lambda m: "Taken from" in (m.body or ""))
+        self.assertIn(self.agent.partner_id, note.notification_ids.res_partner_id)
+
     def test_agent_opening_marks_seen_tour(self):
         conversation = self.customer_writes("5511911110003", "Seen Customer")
         conversation.user_id = self.agent
@@ -136,6 +145,13 @@ class TestReplyTours(LiveTourMixin, WhatsappInboxTourCase):
         self.assertEqual((conversation.state, conversation.user_id), ("open", self.agent))
         self.assertEqual((self.sent(conversation).body, self.sent(conversation).status),
                          ("Olá! Já verifico o seu pedido.", "queued"))
+
+    def test_text_longer_than_whatsapp_takes_is_refused_tour(self):
+        conversation = self.customer_writes("5511911110007", "Long Customer")
+        self.start_tour(ACTION_URL % f"whatsapp_inbox_conversation_action/{conversation.id}",
+                        "whatsapp_inbox_long_text_tour", login="tour_agent_a")
+        self.assertEqual(self.sent(conversation).mapped("body"),
+                         ["Segue o passo a passo: ver o manual."])
 
     def test_reply_outside_the_window_with_a_template_tour(self):
         conversation = self.customer_writes("5511911110006", "Late Customer",
@@ -236,3 +252,4 @@ class TestConfigurationTours(WhatsappInboxTourCase):
         params = self.env["ir.config_parameter"]
         self.assertEqual((params.get_param("whatsapp_inbox.wait_amber_minutes"),
                           params.get_param("whatsapp_inbox.wait_red_minutes")), ("3", "10"))
+        self.assertEqual(params.get_param("whatsapp_inbox.protocol_prefix"), "WA%(year)s-")

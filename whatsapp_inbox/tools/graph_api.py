@@ -62,6 +62,8 @@ FAILURE_MESSAGES = {
     "window_rule": _lt("The 24-hour window is closed: send an approved template."),
     "unknown": _lt("Sending failed."),
 }
+# the longest text body Meta accepts (characters; messages.text.body)
+TEXT_MAX_LENGTH = 4096
 # WhatsApp message type used to send an attachment of each mimetype family
 SEND_MEDIA_TYPES = {"image": "image", "audio": "audio", "video": "video"}
 

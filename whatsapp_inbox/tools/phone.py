@@ -9,6 +9,7 @@ equality lookup.
 """
 
 import phonenumbers
+from babel.languages import get_official_languages
 
 BRAZIL_CODE = 55
 
@@ -48,6 +49,42 @@ def wa_id_to_e164(wa_id):
     if parsed.country_code == BRAZIL_CODE:
         return f"+{BRAZIL_CODE}{_brazil_nsn(parsed, with_ninth_digit=True)}"
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def region_of(number):
+    """ISO country code (``BR``) of an E.164 number or WhatsApp id, or ``False``."""
+    if not number:
+        return False
+    digits = number.lstrip("+")
+    if not digits.isdigit():
+        return False
+    try:
+        parsed = phonenumbers.parse("+" + digits)
+    except phonenumbers.NumberParseException:
+        return False
+    # numbers the metadata does not validate (Mexico's old mobile 1 that WhatsApp ids
+    # keep) still tell their country code: its main country
+    region = (phonenumbers.region_code_for_number(parsed)
+              or phonenumbers.region_code_for_country_code(parsed.country_code))
+    return region if region and region != phonenumbers.UNKNOWN_REGION else False
+
+
+def lang_of_region(region, installed, preferred=None):
+    """The language of ``installed`` (codes such as ``pt_BR``) people of the country
+    ``region`` read, or ``False``: for each of its languages (Unicode CLDR's, official or
+    de facto: ``es`` in Mexico), the country's own variant (``es_AR``), else ``preferred``
+    (the company's) when it is one of its variants, else the first variant installed."""
+    if not region:
+        return False
+    for language in get_official_languages(region, de_facto=True):
+        variants = sorted(code for code in installed
+                          if code == language or code.startswith(f"{language}_"))
+        for code in (f"{language}_{region}", preferred):
+            if code in variants:
+                return code
+        if variants:
+            return variants[0]
+    return False
 
 
 def match_key(number, region=None):

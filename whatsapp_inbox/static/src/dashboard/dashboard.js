@@ -19,16 +19,16 @@ const RELOAD_MS = 60000; // new day, other companies' numbers: at least once a m
 const color = (index) => getColor(index, cookie.get("color_scheme") || "light", 6);
 const [BLUE, RED, ORANGE] = [0, 1, 3].map(color);
 
-/** Minutes as people read a wait: "45 s", "3.5 min", "2 h 05". */
+/** Minutes as people read a wait, whole units as on a clock: "45 s", "36 min", "2 h 05". */
 export function formatMinutes(minutes) {
     if (minutes === null || minutes === undefined) {
         return "—";
     }
     if (minutes < 1) {
-        return _t("%s s", Math.round(minutes * 60));
+        return _t("%s s", Math.floor(minutes * 60));
     }
     if (minutes < 60) {
-        return _t("%s min", Math.round(minutes * 10) / 10);
+        return _t("%s min", Math.floor(minutes));
     }
     const hours = Math.floor(minutes / 60);
     return _t("%(hours)s h %(minutes)s", {
@@ -98,13 +98,23 @@ export class InboxDashboard extends Component {
         return { value: today, delta, better: delta === 0 ? null : lowerIsBetter === delta < 0 };
     }
 
+    /** The change against yesterday: "+3 vs yesterday"; for durations, in words
+     * ("1 h 05 shorter than yesterday"), as a signed duration reads like a clock time. */
     formatDelta(delta, minutes = false) {
         if (delta === null) {
             return "";
         }
+        if (minutes) {
+            const value = formatMinutes(Math.abs(delta));
+            if (delta === 0 || value === formatMinutes(0)) {
+                return _t("same as yesterday");
+            }
+            return delta < 0
+                ? _t("%s shorter than yesterday", value)
+                : _t("%s longer than yesterday", value);
+        }
         const sign = delta > 0 ? "+" : delta < 0 ? "−" : "±";
-        const value = minutes ? formatMinutes(Math.abs(delta)) : String(Math.abs(delta));
-        return _t("%(sign)s%(value)s vs yesterday", { sign, value });
+        return _t("%(sign)s%(value)s vs yesterday", { sign, value: String(Math.abs(delta)) });
     }
 
     makeCharts(data) {
@@ -201,9 +211,12 @@ export class InboxDashboard extends Component {
         return this.action.doAction(`${ACTION}conversation_action_waiting`);
     }
 
+    /** The conversations of the agent of a bar; of nobody for the Unassigned one. */
     openAgent(agent) {
         return this.action.doAction(`${ACTION}conversation_action`, {
-            additionalContext: { search_default_user_id: agent.id },
+            additionalContext: agent.id
+                ? { search_default_user_id: agent.id }
+                : { search_default_filter_unassigned: 1 },
         });
     }
 

@@ -203,3 +203,36 @@ registry.category("web_tour.tours").add("whatsapp_inbox_seen_tour", {
         },
     ],
 });
+
+// tests/test_tours.py: a supervisor takes, from its form, a conversation Tour Agent A holds.
+registry.category("web_tour.tours").add("whatsapp_inbox_take_from_agent_tour", {
+    steps: () => [
+        {
+            content: "Tour Agent A holds it: the plain Take is hidden",
+            trigger: ".o_form_view:not(:has(button[name=action_take]:not(.o_wai_take_from_other))) .o_field_widget[name=user_id] input:value(Tour Agent A)",
+        },
+        {
+            trigger: ".o_form_view button.o_wai_take_from_other[name=action_take]",
+            run: "click",
+        },
+        {
+            content: "taking it from another agent asks first",
+            trigger: ".modal:contains(Another agent handles this conversation)",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(Tour Supervisor)",
+        },
+        {
+            content: "the chatter says from whom, and by whom",
+            trigger: ".o-mail-Message:contains(Taken from Tour Agent A by Tour Supervisor)",
+        },
+        {
+            content: "mine now: no confirmation left to ask",
+            trigger: ".o_form_view:not(:has(button[name=action_take]))",
+        },
+    ],
+});

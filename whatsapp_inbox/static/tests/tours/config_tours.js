@@ -173,12 +173,52 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
             trigger: ".o_setting_box:contains(Waiting time colours):contains(Amber after):contains(minutes):contains(Red after)",
         },
         {
+            content: "red before amber: refused on save, with the reason",
             trigger: ".o_field_widget[name=whatsapp_inbox_wait_amber_minutes] input",
+            run: "edit 30",
+        },
+        {
+            trigger: ".o_field_widget[name=whatsapp_inbox_wait_red_minutes] input",
+            run: "edit -10",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".modal:contains(red must come after more minutes than amber)",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=whatsapp_inbox_wait_amber_minutes] input",
             run: "edit 3",
         },
         {
             trigger: ".o_field_widget[name=whatsapp_inbox_wait_red_minutes] input",
             run: "edit 10",
+        },
+        {
+            content: "a protocol prefix with a variable sequences do not know: refused",
+            trigger: ".o_field_widget[name=whatsapp_inbox_protocol_prefix] input",
+            run: "edit %(foo)s-",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".modal:contains(Odoo's sequences do not know)",
+        },
+        {
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=whatsapp_inbox_protocol_prefix] input",
+            run: "edit WA%(year)s-",
         },
         {
             trigger: ".o_setting_box:contains(Auto-finalize):contains(hours)",

@@ -68,3 +68,39 @@ registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
         },
     ],
 });
+
+// tests/test_dashboard.py: durations read in whole units, the change in words; the bar of
+// the conversations nobody holds opens them.
+registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_durations_tour", {
+    steps: () => [
+        {
+            content: "the oldest wait in hours and minutes, no decimals",
+            trigger: ".o_wai_kpi_waiting .o_wai_oldest_wait:contains(1 h 3):not(:contains(.))",
+        },
+        kpi("first_response", "6 min"),
+        {
+            content: "the change of a duration in words, not a negative clock time",
+            trigger: ".o_wai_kpi_first_response .o_wai_kpi_note:contains(1 h 34 shorter than yesterday)",
+        },
+        {
+            trigger: ".o_wai_kpi_attendances .o_wai_kpi_note:contains(+2 vs yesterday)",
+        },
+        {
+            content: "the first bar holds the customers nobody holds: it opens them",
+            trigger: ".o_wai_chart_agents canvas",
+            run() {
+                const chart = window.Chart.getChart(this.anchor);
+                if (chart.data.labels[0] !== "Unassigned") {
+                    throw new Error(`first bar: ${chart.data.labels[0]}`);
+                }
+                chart.options.onClick(null, [{ index: 0 }]);
+            },
+        },
+        {
+            trigger: ".o_searchview_facet:contains(Unassigned)",
+        },
+        {
+            trigger: ".o_kanban_record:contains(Wait Long), .o_data_row:contains(Wait Long)",
+        },
+    ],
+});

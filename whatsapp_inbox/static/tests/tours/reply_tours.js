@@ -147,3 +147,42 @@ registry.category("web_tour.tours").add("whatsapp_inbox_ticks_tour", {
         },
     ],
 });
+
+// tests/test_tours.py: a text longer than WhatsApp takes is refused on Send, with the reason.
+const LONG_TEXT = "Segue o passo a passo completo. ".repeat(160); // 5,120 characters
+registry.category("web_tour.tours").add("whatsapp_inbox_long_text_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view button[name=action_open_composer]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=body] textarea",
+            run: `edit ${LONG_TEXT}`,
+        },
+        {
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "refused with the limit and the length typed",
+            trigger: ".modal:contains(longer than 4096 characters):contains(this one has 51)",
+        },
+        {
+            trigger: ".modal:contains(longer than 4096 characters) .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "the text is still there to shorten",
+            trigger: "body:not(:has(.modal:contains(longer than 4096))) .modal .o_field_widget[name=body] textarea",
+            run: "edit Segue o passo a passo: ver o manual.",
+        },
+        {
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o-mail-Message:contains(ver o manual)",
+        },
+    ],
+});

@@ -1,6 +1,6 @@
 import json
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user
 
 from .common import WhatsappInboxCase, payloads
@@ -77,6 +77,27 @@ class TestInboxActions(WhatsappInboxCase):
         self.assertEqual((partner.name, partner.mobile, partner.email),
                          ("Ana Costa", "+5511987654321", "ana@example.com"))
         self.assertEqual(conversation.name, "Ana Costa")
+
+    def test_register_refuses_a_malformed_email(self):
+        """email_normalize alone finds "@example" in "juan@@example"."""
+        conversation = self.waiting(name="Juan")
+        Wizard = self.env["whatsapp.inbox.register.contact"]
+        for bad in ("juan@@example", "juan example.com", "a b@example.com"):
+            with self.assertRaisesRegex(ValidationError, "not a valid email"), \
+                    self.cr.savepoint():
+                Wizard.create({"conversation_id": conversation.id, "email": bad})
+        self.assertFalse(conversation.partner_id)
+
+    def test_register_prefills_country_and_its_language(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        wizard = self.env["whatsapp.inbox.register.contact"].create(
+            {"conversation_id": self.waiting(name="Ana").id})
+        self.assertEqual((wizard.country_id, wizard.lang), (self.env.ref("base.br"), "pt_BR"))
+        wizard.mobile = "+34 612 345 678"
+        self.assertEqual((wizard.country_id, wizard.lang), (self.env.ref("base.es"), False),
+                         "no Spanish installed: no language proposed")
+        wizard.action_register()
+        self.assertEqual(wizard.conversation_id.partner_id.country_id.code, "ES")
 
     def test_link_existing_contact_and_store_number(self):
         conversation = self.waiting()

@@ -76,6 +76,7 @@ class TestAttendTours(WhatsappInboxTourCase):
         self.assertEqual((conversation.partner_id.name, conversation.partner_id.mobile,
                           conversation.partner_id.email),
                          ("Unknown Lead", "+5511911110002", "unknown.lead@example.com"))
+        self.assertEqual(conversation.partner_id.country_id, self.env.ref("base.br"))
 
     def test_take_finalize_reopen_tour(self):
         conversation = self.customer_writes("5511911110004", "Take Customer")

@@ -115,6 +115,24 @@ registry.category("web_tour.tours").add("whatsapp_inbox_register_contact_tour", 
             run: "click",
         },
         {
+            content: "the country comes from the number",
+            trigger: ".modal .o_field_widget[name=country_id] input:value(Brazil)",
+        },
+        {
+            content: "a mistyped email",
+            trigger: ".modal .o_field_widget[name=email] input",
+            run: "edit juan@@example",
+        },
+        {
+            trigger: ".modal button[name=action_register]",
+            run: "click",
+        },
+        {
+            content: "is refused",
+            trigger: ".modal-dialog:contains(is not a valid email address) .modal-footer button",
+            run: "click",
+        },
+        {
             trigger: ".modal .o_field_widget[name=email] input",
             run: "edit unknown.lead@example.com",
         },

@@ -105,11 +105,36 @@ class TestInboxActions(WhatsappInboxCase):
         self.env["whatsapp.inbox.link.contact"].create({
             "conversation_id": conversation.id, "partner_id": partner.id, "store_number": True,
         }).action_link()
-        self.assertConversation(conversation, partner_id=partner, name="Maria Silva",
+        self.assertConversation(conversation, partner_id=partner, name="Maria",
                                 partner_email="m@x.com")
-        self.assertEqual(partner.mobile, "+5511987654321")
+        self.assertEqual(partner.mobile, "+55 11 98765-4321", "formatted as Odoo formats")
         self.receive(payloads.text(WA, "again"), connection=self.connection_ar)
         self.assertEqual(self.conversation_of(WA, self.connection_ar).partner_id, partner)
+
+    def test_link_keeps_the_conversation_name_and_the_contact_number(self):
+        """Linking used to rename the conversation after a company and to write the number
+        into the contact's Mobile next to its own phone."""
+        conversation = self.waiting(name="Pedro")
+        company = self.env["res.partner"].create({
+            "name": "Deco Addict", "is_company": True, "phone": "(603)-996-3829"})
+        wizard = self.env["whatsapp.inbox.link.contact"].create({
+            "conversation_id": conversation.id, "partner_id": company.id})
+        self.assertEqual(wizard.partner_number, "(603)-996-3829")
+        wizard.action_link()
+        self.assertEqual((conversation.name, conversation.partner_id), ("Pedro", company))
+        self.assertEqual((company.mobile, company.phone), (False, "(603)-996-3829"))
+        self.assertTrue(conversation.message_ids.filtered(
+            lambda m: "+5511987654321 was not saved on Deco Addict" in m.body))
+
+    def test_unlink_a_wrong_contact(self):
+        conversation = self.waiting(name="Pedro")
+        partner = self.env["res.partner"].create({"name": "Wrong One"})
+        conversation._link_partner(partner)
+        conversation.action_unlink_partner()
+        self.assertFalse(conversation.partner_id)
+        self.assertEqual(conversation.name, "Pedro")
+        self.assertIn("Unlinked from contact Wrong One.", conversation.message_ids[0].body)
+        self.assertTrue(partner.exists())
 
     def test_link_without_storing_number(self):
         conversation = self.waiting()

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
 
@@ -305,6 +306,35 @@ class TestAutomations(WhatsappInboxSimulatorCase):
         note = conversation.message_ids[0]
         self.assertIn("Qualified", note.body)
         self.assertIn(member.partner_id, note.notification_ids.res_partner_id)
+
+    def test_notify_action_needs_someone_to_notify(self):
+        """It used to save with no agents, no department and no message."""
+        vals = {"name": "Tell nobody", "state": "whatsapp_inbox_notify",
+                "model_id": self.env["ir.model"]._get_id("whatsapp.inbox.conversation")}
+        with self.assertRaisesRegex(ValidationError, "agents or the department"):
+            self.env["ir.actions.server"].create(vals)
+        action = self.env["ir.actions.server"].create(
+            {**vals, "whatsapp_inbox_user_ids": [(6, 0, self.agent.ids)]})
+        with self.assertRaisesRegex(ValidationError, "agents or the department"):
+            action.whatsapp_inbox_user_ids = False
+        with self.assertRaisesRegex(ValidationError, "WhatsApp template"):
+            action.state = "whatsapp_inbox_template"
+
+    def test_automations_menu_lists_the_inbox_rules(self):
+        menu = self.env.ref("whatsapp_inbox.whatsapp_inbox_automation_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("whatsapp_inbox.whatsapp_inbox_menu_config"))
+        self.assertEqual(menu.groups_id, self.env.ref("base.group_system"))
+        action = menu.action
+        Automation = self.env["base.automation"]
+        ours, theirs = Automation.create([
+            {"name": "Inbox rule", "trigger": "on_create_or_write",
+             "model_id": self.env["ir.model"]._get_id("whatsapp.inbox.conversation")},
+            {"name": "Partner rule", "trigger": "on_create_or_write",
+             "model_id": self.env["ir.model"]._get_id("res.partner")}])
+        found = Automation.search(safe_eval(action.domain))
+        self.assertIn(ours, found)
+        self.assertNotIn(theirs, found)
+        self.assertEqual(safe_eval(action.context)["default_model_id"], ours.model_id.id)
 
     def test_external_automation_takes_and_releases(self):
         conversation = self.open_window()

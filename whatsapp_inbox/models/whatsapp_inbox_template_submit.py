@@ -25,8 +25,8 @@ class WhatsappInboxTemplate(models.Model):
                  "header_example", "header_attachment_id", "connection_id")
     def _compute_submit_problems(self):
         for template in self:
-            template.submit_problems = template.status == "DRAFT" and "\n".join(
-                template._submit_problems()) or False
+            problems = template._submit_problems() if template.status == "DRAFT" else []
+            template.submit_problems = "\n".join(problems) or False
 
     def _prepare_meta_template(self, header_handle=None):
         """The body of ``POST /{waba_id}/message_templates`` (see

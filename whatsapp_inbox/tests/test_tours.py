@@ -123,6 +123,17 @@ class TestStartTours(WhatsappInboxTourCase):
                           conversation.email, conversation.originated_by),
                          ("email", "open", self.agent, "tour.mail@example.com",
                           "vendas@example.com"))
+        self.assertEqual(conversation.message_ids.filtered(
+            lambda m: m.message_type == "comment").subject, "Proposta 42")
+
+    def test_start_in_the_existing_conversation_tour(self):
+        lead = self.customer_writes("5511912345678", "Lead from the website form")
+        vip = self.env["whatsapp.inbox.tag"].create({"name": "VIP"})
+        lead.tag_ids = vip
+        self.start_tour(WAITING_URL, "whatsapp_inbox_start_existing_tour", login="tour_agent_a")
+        self.assertEqual((lead.contact_name, lead.tag_ids, self.sent(lead).template_id),
+                         ("Lead from the website form", vip, self.shipped))
+        self.assertFalse(self.started("Cliente Teste"), "no second conversation")
 
     def test_start_on_voip_tour(self):
         self.start_tour(WAITING_URL, "whatsapp_inbox_start_voip_tour", login="tour_agent_a")

@@ -100,13 +100,13 @@ tours.add("whatsapp_inbox_rich_template_create_tour", {
             trigger: ".o_breadcrumb .active:contains(New):not(:contains(False))",
         },
         {
-            content: "the status bar follows the lifecycle: Draft, Pending, Approved",
-            trigger: ".o_statusbar_status:not(:has(button:contains(Rejected))) button:eq(0):contains(Approved)",
+            // Odoo renders the status bar's buttons in reverse order (CSS puts them back)
+            content: "the status bar follows the lifecycle: Draft, Pending, Approved, no Rejected",
+            trigger: ".o_statusbar_status:not(:has(button[data-value=REJECTED])) button[data-value=APPROVED] + button[data-value=PENDING] + button[data-value=DRAFT].o_arrow_button_current",
         },
-        { trigger: ".o_statusbar_status button:eq(1):contains(Pending)" },
-        { trigger: ".o_statusbar_status button:eq(2):contains(Draft)" },
         { trigger: ".o_form_view .o_field_widget[name=name] input", run: "edit Retirada Pronta" },
         { trigger: ".o_field_widget[name=body] textarea", run: "edit Olá {{1}}!" },
+        { trigger: ".o_field_widget[name=body_examples] textarea", run: "click" },
         {
             content: "every problem is listed at once, before any confirmation is asked",
             trigger: ".o_whatsapp_inbox_submit_problems:contains(lowercase letters):contains(give 1 example)",
@@ -121,7 +121,11 @@ tours.add("whatsapp_inbox_rich_template_create_tour", {
             run: "edit Olá {{1}}, seu pedido está pronto para retirada.",
         },
         { trigger: ".o_field_widget[name=body_examples] textarea", run: "edit Ana" },
-        { trigger: ".o_form_view:not(:has(.o_whatsapp_inbox_submit_problems:visible))" },
+        { trigger: ".o_field_widget[name=footer] input", run: "click" },
+        {
+            content: "nothing left to fix: Submit shows",
+            trigger: ".o_form_view:not(:has(.o_whatsapp_inbox_submit_problems:visible)) button[name=action_submit]",
+        },
         {
             content: "a URL button with a dynamic suffix and its example",
             trigger: ".o_field_widget[name=button_ids] .o_field_x2many_list_row_add a",

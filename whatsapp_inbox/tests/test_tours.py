@@ -244,6 +244,21 @@ class TestConfigurationTours(WhatsappInboxTourCase):
         self.assertTrue(used.active)
         self.assertFalse(Status.search([("name", "ilike", "hot lead")]))
 
+    def test_automations_menu_and_notify_action_tour(self):
+        sales = self.env["whatsapp.inbox.department"].create({"name": "Sales"})
+        notify = self.env["ir.actions.server"].create({
+            "name": "Tell sales", "state": "whatsapp_inbox_notify",
+            "model_id": self.env["ir.model"]._get_id("whatsapp.inbox.conversation"),
+            "whatsapp_inbox_department_id": sales.id})
+        self.env["base.automation"].create([
+            {"name": "Tell sales on qualified", "trigger": "on_create_or_write",
+             "model_id": notify.model_id.id, "action_server_ids": [(6, 0, notify.ids)]},
+            {"name": "Partner rule", "trigger": "on_create_or_write",
+             "model_id": self.env["ir.model"]._get_id("res.partner")}])
+        self.start_tour(ACTION_URL % "whatsapp_inbox_event_action", "whatsapp_inbox_automations_tour",
+                        login="admin")
+        self.assertEqual(notify.whatsapp_inbox_department_id, sales, "not saved without it")
+
     def test_settings_tour(self):
         self.start_tour(ACTION_URL % "whatsapp_inbox_event_action",
                         "whatsapp_inbox_settings_tour", login="admin")

@@ -255,8 +255,8 @@ class TestConfigurationTours(WhatsappInboxTourCase):
              "model_id": notify.model_id.id, "action_server_ids": [(6, 0, notify.ids)]},
             {"name": "Partner rule", "trigger": "on_create_or_write",
              "model_id": self.env["ir.model"]._get_id("res.partner")}])
-        self.start_tour(ACTION_URL % "whatsapp_inbox_event_action", "whatsapp_inbox_automations_tour",
-                        login="admin")
+        self.start_tour(ACTION_URL % "whatsapp_inbox_event_action",
+                        "whatsapp_inbox_automations_tour", login="admin")
         self.assertEqual(notify.whatsapp_inbox_department_id, sales, "not saved without it")
 
     def test_settings_tour(self):

@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class IrActionsServer(models.Model):
@@ -20,7 +20,21 @@ class IrActionsServer(models.Model):
     whatsapp_inbox_department_id = fields.Many2one(
         "whatsapp.inbox.department", "Notify Department",
         help="Its members are notified; empty: only the agents above.")
-    whatsapp_inbox_note = fields.Char("Notification", translate=True)
+    whatsapp_inbox_note = fields.Char(
+        "Notification", translate=True,
+        help="Empty: \"<conversation> is now <lead status>.\"")
+
+    @api.constrains("state", "whatsapp_inbox_template_id", "whatsapp_inbox_user_ids",
+                    "whatsapp_inbox_department_id")
+    def _check_whatsapp_inbox_fields(self):
+        for action in self:
+            if action.state == "whatsapp_inbox_template" and not action.whatsapp_inbox_template_id:
+                raise ValidationError(self.env._(
+                    "Action %s: choose the WhatsApp template to send.", action.name))
+            if action.state == "whatsapp_inbox_notify" and not (
+                    action.whatsapp_inbox_user_ids or action.whatsapp_inbox_department_id):
+                raise ValidationError(self.env._(
+                    "Action %s: choose the agents or the department to notify.", action.name))
 
     def _whatsapp_inbox_conversations(self, eval_context):
         records = eval_context.get("records") or eval_context.get("record")

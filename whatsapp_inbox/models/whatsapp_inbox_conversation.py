@@ -117,9 +117,11 @@ class WhatsappInboxConversation(models.Model):
 
     @api.depends("partner_id.name", "contact_name", "phone", "wa_id", "email")
     def _compute_name(self):
+        # the customer's own name first: a linked contact (maybe their company) shows as
+        # the conversation's contact, it does not rename the conversation
         for conversation in self:
             conversation.name = (
-                conversation.partner_id.name or conversation.contact_name
+                conversation.contact_name or conversation.partner_id.name
                 or conversation.phone or conversation.wa_id or conversation.email
             )
 
@@ -218,3 +220,13 @@ class WhatsappInboxConversation(models.Model):
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):  # pylint: disable=unused-argument
         # the assigned agent finds the conversation under Mine: never a follower
         return []
+
+    def action_unlink_partner(self):
+        """Undo a wrong link to a contact; the contact keeps what it has (a number saved
+        on it when linking stays: remove it on the contact if it was wrong too)."""
+        for conversation in self.filtered("partner_id"):
+            partner = conversation.partner_id
+            conversation.partner_id = False
+            conversation._message_log(body=self.env._(
+                "Unlinked from contact %s.", partner.display_name))
+        return True

@@ -29,10 +29,10 @@ class WhatsappInboxTemplate(models.Model):
          ("AUTHENTICATION", "Authentication")], default="UTILITY",
     )
     status = fields.Selection(
-        [("DRAFT", "Draft"), ("APPROVED", "Approved"), ("PENDING", "Pending"),
-         ("REJECTED", "Rejected"),
-         ("PAUSED", "Paused"), ("DISABLED", "Disabled"), ("IN_APPEAL", "In appeal"),
-         ("DELETED", "Deleted")],
+        # the order of the lifecycle: the form's status bar follows it
+        [("DRAFT", "Draft"), ("PENDING", "Pending"), ("IN_APPEAL", "In appeal"),
+         ("APPROVED", "Approved"), ("REJECTED", "Rejected"), ("PAUSED", "Paused"),
+         ("DISABLED", "Disabled"), ("DELETED", "Deleted")],
         readonly=True, index=True, default="DRAFT",
     )
     rejected_reason = fields.Char(readonly=True)
@@ -43,9 +43,15 @@ class WhatsappInboxTemplate(models.Model):
     header = fields.Char(help="Header text (60 characters, at most one {{1}}).")
     header_example = fields.Char(help="Example of the header's {{1}}, for Meta's review.")
     header_attachment_id = fields.Many2one(
-        "ir.attachment", "Header file",
+        "ir.attachment", "Header attachment",
         help="Image, video or document sent in the header unless another is chosen; also the "
              "example Meta reviews when the template is submitted from Odoo.")
+    # what the form uploads: the header attachment's content, kept as that attachment
+    header_file = fields.Binary(
+        "Header file", compute="_compute_header_file", inverse="_inverse_header_file",
+        help="Image, video or document sent in the header unless another is chosen; also the "
+             "example Meta reviews when the template is submitted from Odoo.")
+    header_filename = fields.Char(compute="_compute_header_file", inverse="_inverse_header_file")
     body = fields.Text()
     body_examples = fields.Text(help="Examples of {{1}}, {{2}}... one a line, for Meta's review.")
     footer = fields.Char()
@@ -74,8 +80,35 @@ class WhatsappInboxTemplate(models.Model):
 
     @api.depends("name", "language")
     def _compute_display_name(self):
+        # unnamed (a new template): no display name, the breadcrumb says "New"
         for template in self:
-            template.display_name = f"{template.name} ({template.language})"
+            template.display_name = template.name and f"{template.name} ({template.language})"
+
+    @api.depends("header_attachment_id")
+    def _compute_header_file(self):
+        for template in self:
+            template.header_file = template.header_attachment_id.datas
+            template.header_filename = template.header_attachment_id.name
+
+    def _inverse_header_file(self):
+        for template in self:
+            attachment = template.header_attachment_id
+            if not template.header_file:
+                template.header_attachment_id = False
+                continue
+            vals = {"datas": template.header_file,
+                    "name": template.header_filename or attachment.name or "header"}
+            if attachment.res_model == template._name and attachment.res_id == template.id:
+                attachment.write(vals)
+            else:
+                template.header_attachment_id = self.env["ir.attachment"].create(
+                    {**vals, "res_model": template._name, "res_id": template.id})
+
+    def _header_kind(self):
+        """The header's type as the form names it (Image, Video, Document...)."""
+        self.ensure_one()
+        return dict(self._fields["header_format"]._description_selection(self.env)).get(
+            self.header_format, "")
 
     # ------------------------------------------------------------
     # Filling and sending
@@ -135,8 +168,8 @@ class WhatsappInboxTemplate(models.Model):
                               variables=", ".join(missing), template=self.display_name))
         if self.header_format in MEDIA_HEADERS and not has_media:
             raise UserError(self.env._(
-                "Template %(template)s has a %(kind)s header: choose the file to send.",
-                template=self.display_name, kind=self.header_format.lower()))
+                "Template %(template)s has a header of type %(kind)s: choose the file to send.",
+                template=self.display_name, kind=self._header_kind()))
 
     def _prepare_api_content(self, values, header_media=None):
         """The ``template`` object of a send request.

@@ -1,6 +1,6 @@
 import re
 
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.graph_api import GraphApiError
@@ -17,6 +17,17 @@ class WhatsappInboxTemplate(models.Model):
 
     _inherit = "whatsapp.inbox.template"
 
+    submit_problems = fields.Text(
+        compute="_compute_submit_problems",
+        help="What must be fixed before the draft can be submitted to Meta, all at once.")
+
+    @api.depends("status", "name", "body", "body_examples", "header_format", "header",
+                 "header_example", "header_attachment_id", "connection_id")
+    def _compute_submit_problems(self):
+        for template in self:
+            problems = template._submit_problems() if template.status == "DRAFT" else []
+            template.submit_problems = "\n".join(problems) or False
+
     def _prepare_meta_template(self, header_handle=None):
         """The body of ``POST /{waba_id}/message_templates`` (see
         ``WhatsAppCloudApi.create_template``), examples included; ``header_handle``: the
@@ -31,9 +42,6 @@ class WhatsappInboxTemplate(models.Model):
         elif self.header_format in MEDIA_HEADERS:
             components.append({"type": "HEADER", "format": self.header_format,
                                "example": {"header_handle": [header_handle]}})
-        elif self.header_format:
-            raise UserError(self.env._(
-                "Create templates with a location header in WhatsApp Manager."))
         body = {"type": "BODY", "text": self.body or ""}
         if self.variable_count:
             examples = [line.strip() for line in (self.body_examples or "").splitlines()
@@ -49,42 +57,59 @@ class WhatsappInboxTemplate(models.Model):
                 "components": components}
 
     def _check_submittable(self):
+        """Refuse to submit, listing every problem at once (see ``_submit_problems``)."""
         self.ensure_one()
+        problems = self._submit_problems()
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _submit_problems(self):
+        """What Meta would refuse or cannot review, all of it: ``[message]``."""
+        self.ensure_one()
+        problems = []
         if not NAME.fullmatch(self.name or ""):
-            raise UserError(self.env._("A template name has only lowercase letters, digits and "
-                                       "underscores: %s", self.name))
+            problems.append(self.env._("A template name has only lowercase letters, digits "
+                                       "and underscores: %s", self.name or "-"))
         if not (self.body or "").strip():
-            raise UserError(self.env._("Write the template's body."))
+            problems.append(self.env._("Write the template's body."))
         examples = [line for line in (self.body_examples or "").splitlines() if line.strip()]
         if len(examples) < self.variable_count:
-            raise UserError(self.env._(
+            problems.append(self.env._(
                 "Meta reviews templates with examples: give %(count)s example(s), one a line, "
                 "for the variables of the body.", count=self.variable_count))
         if self.header_format == "TEXT" and VARIABLE.search(self.header or "") \
                 and not self.header_example:
-            raise UserError(self.env._("Give an example of the header's variable."))
+            problems.append(self.env._("Give an example of the header's variable."))
+        if self.header_format == "LOCATION":
+            problems.append(self.env._(
+                "Create templates with a location header in WhatsApp Manager."))
         if self.header_format in MEDIA_HEADERS:
-            self._check_header_example()
+            problems += self._header_example_problems()
+        return problems
 
-    def _check_header_example(self):
+    def _header_example_problems(self):
         """A media header's example: the template's header file, uploaded to the Meta app."""
-        kind = self.header_format.lower()
+        problems = []
+        kind = self._header_kind()
         attachment = self.header_attachment_id
         if not attachment:
-            raise UserError(self.env._(
-                "Meta reviews a template with a %(kind)s header with an example: choose the "
-                "header file of %(template)s.", kind=kind, template=self.display_name))
-        allowed = EXAMPLE_MIMETYPES[self.header_format]
-        if attachment.mimetype not in allowed:
-            raise UserError(self.env._(
-                "The header file of a %(kind)s header must be %(types)s, not %(type)s.",
-                kind=kind, types=", ".join(allowed), type=attachment.mimetype))
+            problems.append(self.env._(
+                "Meta reviews a template with a header of type %(kind)s with an example: "
+                "choose the header file of %(template)s.",
+                kind=kind, template=self.display_name or self.env._("the template")))
+        else:
+            allowed = EXAMPLE_MIMETYPES[self.header_format]
+            if attachment.mimetype not in allowed:
+                problems.append(self.env._(
+                    "The header file of a header of type %(kind)s must be %(types)s, not "
+                    "%(type)s.", kind=kind, types=", ".join(allowed), type=attachment.mimetype))
         # sudo: whatsapp.inbox.connection - the app id is an administrator's setting
-        if not self.connection_id.sudo().app_id:
-            raise UserError(self.env._(
-                "The example file of a %(kind)s header is uploaded to the Meta app: an "
-                "administrator must give the Meta App ID of connection %(connection)s.",
+        if self.connection_id and not self.connection_id.sudo().app_id:
+            problems.append(self.env._(
+                "The example file of a header of type %(kind)s is uploaded to the Meta app: "
+                "an administrator must give the Meta App ID of connection %(connection)s.",
                 kind=kind, connection=self.connection_id.display_name))
+        return problems
 
     def _upload_header_example(self):
         """Upload the header file with the Resumable Upload API; return its handle

@@ -1,6 +1,6 @@
 import json
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user
 
 from .common import WhatsappInboxCase, payloads
@@ -101,17 +101,63 @@ class TestInboxActions(WhatsappInboxCase):
                          ("Ana Costa", "+5511987654321", "ana@example.com"))
         self.assertEqual(conversation.name, "Ana Costa")
 
+    def test_register_refuses_a_malformed_email(self):
+        """email_normalize alone finds "@example" in "juan@@example"."""
+        conversation = self.waiting(name="Juan")
+        Wizard = self.env["whatsapp.inbox.register.contact"]
+        for bad in ("juan@@example", "juan example.com", "a b@example.com"):
+            with self.assertRaisesRegex(ValidationError, "not a valid email"), \
+                    self.cr.savepoint():
+                Wizard.create({"conversation_id": conversation.id, "email": bad})
+        self.assertFalse(conversation.partner_id)
+
+    def test_register_prefills_country_and_its_language(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        wizard = self.env["whatsapp.inbox.register.contact"].create(
+            {"conversation_id": self.waiting(name="Ana").id})
+        self.assertEqual((wizard.country_id, wizard.lang), (self.env.ref("base.br"), "pt_BR"))
+        wizard.mobile = "+34 612 345 678"
+        self.assertEqual((wizard.country_id, wizard.lang), (self.env.ref("base.es"), False),
+                         "no Spanish installed: no language proposed")
+        wizard.action_register()
+        self.assertEqual(wizard.conversation_id.partner_id.country_id.code, "ES")
+
     def test_link_existing_contact_and_store_number(self):
         conversation = self.waiting()
         partner = self.env["res.partner"].create({"name": "Maria Silva", "email": "m@x.com"})
         self.env["whatsapp.inbox.link.contact"].create({
             "conversation_id": conversation.id, "partner_id": partner.id, "store_number": True,
         }).action_link()
-        self.assertConversation(conversation, partner_id=partner, name="Maria Silva",
+        self.assertConversation(conversation, partner_id=partner, name="Maria",
                                 partner_email="m@x.com")
-        self.assertEqual(partner.mobile, "+5511987654321")
+        self.assertEqual(partner.mobile, "+55 11 98765-4321", "formatted as Odoo formats")
         self.receive(payloads.text(WA, "again"), connection=self.connection_ar)
         self.assertEqual(self.conversation_of(WA, self.connection_ar).partner_id, partner)
+
+    def test_link_keeps_the_conversation_name_and_the_contact_number(self):
+        """Linking used to rename the conversation after a company and to write the number
+        into the contact's Mobile next to its own phone."""
+        conversation = self.waiting(name="Pedro")
+        company = self.env["res.partner"].create({
+            "name": "Deco Addict", "is_company": True, "phone": "(603)-996-3829"})
+        wizard = self.env["whatsapp.inbox.link.contact"].create({
+            "conversation_id": conversation.id, "partner_id": company.id})
+        self.assertEqual(wizard.partner_number, "(603)-996-3829")
+        wizard.action_link()
+        self.assertEqual((conversation.name, conversation.partner_id), ("Pedro", company))
+        self.assertEqual((company.mobile, company.phone), (False, "(603)-996-3829"))
+        self.assertTrue(conversation.message_ids.filtered(
+            lambda m: "+5511987654321 was not saved on Deco Addict" in m.body))
+
+    def test_unlink_a_wrong_contact(self):
+        conversation = self.waiting(name="Pedro")
+        partner = self.env["res.partner"].create({"name": "Wrong One"})
+        conversation._link_partner(partner)
+        conversation.action_unlink_partner()
+        self.assertFalse(conversation.partner_id)
+        self.assertEqual(conversation.name, "Pedro")
+        self.assertIn("Unlinked from contact Wrong One.", conversation.message_ids[0].body)
+        self.assertTrue(partner.exists())
 
     def test_link_without_storing_number(self):
         conversation = self.waiting()

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import WhatsappInboxCase, WhatsappInboxSimulatorCase, payloads
 
@@ -115,12 +116,81 @@ class TestStartAttendance(WhatsappInboxSimulatorCase):
             ({"channel": "email", "name": "No email"}, "valid email"),
             ({"channel": "email", "email": "not-an-email"}, "valid email"),
             ({"channel": "whatsapp", "phone": "+5511955554444"}, "approved template"),
+            ({"channel": "sms", "phone": "+5511955554444"}, "Write the message"),
+            ({"channel": "sms", "phone": "+5511955554444", "body": " \n "}, "Write the message"),
+            ({"channel": "email", "email": "ana@example.com", "body": "  "}, "Write the message"),
+            ({"channel": "email", "email": "ana@example.com", "subject": " ", "body": "Oi"},
+             "needs a subject"),
+            ({"channel": "voip", "phone": "+5511955554444"}, "notes or outcome of the call"),
         ]
         count = self.Conversation.search_count([])
         for vals, error in cases:
             with self.assertRaisesRegex(ValidationError, error, msg=vals):
                 self.start(**vals).action_start()
         self.assertEqual(self.Conversation.search_count([]), count, "nothing created")
+
+    def test_every_problem_is_reported_at_once(self):
+        with self.assertRaisesRegex(ValidationError, "(?s)valid email.*subject.*message"):
+            self.start(channel="email", email="juan@@example", subject="").action_start()
+
+    def test_no_attendance_without_outbound_content(self):
+        """An empty email used to start an Open attendance stamped "Last Reply": reports
+        counted it answered."""
+        with self.assertRaises(ValidationError):
+            self.start(channel="email", name="Vazio", email="vazio@example.com",
+                       body="").action_start()
+        self.assertFalse(self.Conversation.search([("email", "=", "vazio@example.com")]))
+        self.assertFalse(self.Conversation.search([("last_outbound_at", "!=", False),
+                                                   ("channel", "!=", "whatsapp")]))
+
+    def test_email_subject_is_the_one_typed(self):
+        action = self.start(channel="email", email="bia@example.com", subject="Proposta 42",
+                            body="Segue.").action_start()
+        message = self.Conversation.browse(action["res_id"]).message_ids.filtered(
+            lambda m: m.message_type == "comment")
+        self.assertEqual(message.subject, "Proposta 42")
+
+    def test_existing_conversation_is_shown_and_kept(self):
+        """The customer's conversation on this number is reused, announced in the wizard as
+        soon as the number is typed, and neither renamed nor overwritten."""
+        self.receive(payloads.text(WA, "Oi"))
+        lead = self.conversation_of(WA)
+        vip, new_tag = self.env["whatsapp.inbox.tag"].create([{"name": "VIP"}, {"name": "Hot"}])
+        closed = self.env.ref("whatsapp_inbox.lead_status_closed")
+        lead.write({"contact_name": "Lead from the website form", "tag_ids": vip.ids,
+                    "lead_status_id": closed.id})
+        template = self.connection.template_ids.filtered(lambda t: t.name == "hello_world")
+        wizard = self.start(channel="whatsapp", name="Cliente Teste", phone="(11) 98765-4321",
+                            connection_id=self.connection.id, template_id=template.id,
+                            tag_ids=new_tag.ids,
+                            lead_status_id=self.env.ref("whatsapp_inbox.lead_status_new").id)
+        self.assertEqual((wizard.existing_conversation_id, wizard.existing_state,
+                          wizard.existing_contact_name),
+                         (lead, "waiting", "Lead from the website form"))
+        self.assertEqual(wizard.action_start()["res_id"], lead.id)
+        self.assertEqual((lead.contact_name, lead.lead_status_id, lead.tag_ids),
+                         ("Lead from the website form", closed, vip | new_tag))
+        self.assertTrue(lead.message_ids.filtered(
+            lambda m: "Attendance started by Agent Smith in this conversation." in m.body))
+
+    def test_existing_conversation_renamed_only_when_asked(self):
+        self.receive(payloads.text(WA, "Oi"))
+        lead = self.conversation_of(WA)
+        lead.contact_name = "Lead from the website form"
+        template = self.connection.template_ids.filtered(lambda t: t.name == "hello_world")
+        self.start(channel="whatsapp", name="Cliente Teste", phone="+5511987654321",
+                   connection_id=self.connection.id, template_id=template.id,
+                   rename_existing=True).action_start()
+        self.assertEqual(lead.contact_name, "Cliente Teste")
+        self.assertTrue(lead.message_ids.filtered(lambda m: "changed from Lead from the "
+                                                  "website form to Cliente Teste" in m.body))
+
+    def test_no_existing_conversation_on_another_number_or_channel(self):
+        self.receive(payloads.text(WA, "Oi"))
+        for vals in ({"channel": "sms"}, {"channel": "whatsapp", "phone": "+5511911112222"}):
+            wizard = self.start(**{"phone": "+5511987654321",
+                                   "connection_id": self.connection.id, **vals})
+            self.assertFalse(wizard.existing_conversation_id, vals)
 
     def test_whatsapp_starts_with_a_template_and_waits_for_the_customer(self):
         template = self.connection.template_ids.filtered(lambda t: t.name == "pedido_enviado")
@@ -236,6 +306,35 @@ class TestAutomations(WhatsappInboxSimulatorCase):
         note = conversation.message_ids[0]
         self.assertIn("Qualified", note.body)
         self.assertIn(member.partner_id, note.notification_ids.res_partner_id)
+
+    def test_notify_action_needs_someone_to_notify(self):
+        """It used to save with no agents, no department and no message."""
+        vals = {"name": "Tell nobody", "state": "whatsapp_inbox_notify",
+                "model_id": self.env["ir.model"]._get_id("whatsapp.inbox.conversation")}
+        with self.assertRaisesRegex(ValidationError, "agents or the department"):
+            self.env["ir.actions.server"].create(vals)
+        action = self.env["ir.actions.server"].create(
+            {**vals, "whatsapp_inbox_user_ids": [(6, 0, self.agent.ids)]})
+        with self.assertRaisesRegex(ValidationError, "agents or the department"):
+            action.whatsapp_inbox_user_ids = False
+        with self.assertRaisesRegex(ValidationError, "WhatsApp template"):
+            action.state = "whatsapp_inbox_template"
+
+    def test_automations_menu_lists_the_inbox_rules(self):
+        menu = self.env.ref("whatsapp_inbox.whatsapp_inbox_automation_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("whatsapp_inbox.whatsapp_inbox_menu_config"))
+        self.assertEqual(menu.groups_id, self.env.ref("base.group_system"))
+        action = menu.action
+        Automation = self.env["base.automation"]
+        ours, theirs = Automation.create([
+            {"name": "Inbox rule", "trigger": "on_create_or_write",
+             "model_id": self.env["ir.model"]._get_id("whatsapp.inbox.conversation")},
+            {"name": "Partner rule", "trigger": "on_create_or_write",
+             "model_id": self.env["ir.model"]._get_id("res.partner")}])
+        found = Automation.search(safe_eval(action.domain))
+        self.assertIn(ours, found)
+        self.assertNotIn(theirs, found)
+        self.assertEqual(safe_eval(action.context)["default_model_id"], ours.model_id.id)
 
     def test_external_automation_takes_and_releases(self):
         conversation = self.open_window()

@@ -435,6 +435,44 @@ class TestTemplateMediaSubmit(WhatsappInboxSimulatorCase):
     def remote(self, name):
         return next((t for t in self.sim._templates["WABA-BR"] if t["name"] == name), None)
 
+    def test_header_file_is_uploaded_as_the_template_attachment(self):
+        """The form uploads a file (Binary + filename) instead of picking a raw attachment."""
+        template = self.draft()
+        template.write({"header_file": base64.b64encode(PNG), "header_filename": "banner.png"})
+        attachment = template.header_attachment_id
+        self.assertEqual((attachment.name, attachment.mimetype, attachment.raw,
+                          attachment.res_model, attachment.res_id),
+                         ("banner.png", "image/png", PNG, template._name, template.id))
+        template.write({"header_file": base64.b64encode(b"%PDF-1.4 x"),
+                        "header_filename": "oferta.pdf"})
+        self.assertEqual(template.header_attachment_id, attachment, "replaced in place")
+        self.assertEqual((attachment.name, attachment.mimetype), ("oferta.pdf", "application/pdf"))
+        self.assertEqual(template.header_filename, "oferta.pdf")
+        template.header_file = False
+        self.assertFalse(template.header_attachment_id)
+
+    def test_every_problem_is_listed_before_submitting(self):
+        """Problems used to come one at a time, after the confirmation was asked."""
+        template = self.draft(name="Oferta Banner", body_examples="")
+        problems = template._submit_problems()
+        self.assertEqual(len(problems), 4, problems)
+        for expected in ("lowercase letters", "give 1 example",
+                         "a header of type Image with an example", "Meta App ID"):
+            self.assertTrue(any(expected in problem for problem in problems), expected)
+        self.assertEqual(template.submit_problems, "\n".join(problems))
+        with self.assertRaisesRegex(UserError, "(?s)lowercase.*example.*Image.*Meta App ID"):
+            template.action_submit()
+        self.assertFalse(any(" a image " in problem for problem in problems))
+
+    def test_new_template_names_and_lifecycle_order(self):
+        Template = self.env["whatsapp.inbox.template"]
+        self.assertFalse(Template.new({"language": "pt_BR"}).display_name,
+                         "no name yet: the breadcrumb says New, not 'False (pt_BR)'")
+        self.assertEqual(self.draft().display_name, "oferta_banner (pt_BR)")
+        order = [value for value, _label in Template._fields["status"].selection]
+        self.assertLess(order.index("DRAFT"), order.index("PENDING"))
+        self.assertLess(order.index("PENDING"), order.index("APPROVED"))
+
     def test_connection_form_takes_the_meta_app_id(self):
         with Form(self.connection) as form:
             form.app_id = self.APP_ID

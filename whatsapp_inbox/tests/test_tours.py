@@ -65,6 +65,8 @@ class TestAttendTours(WhatsappInboxTourCase):
         self.start_tour(WAITING_URL, "whatsapp_inbox_attend_tour", login="tour_agent_a")
         self.assertEqual((conversation.state, conversation.user_id, conversation.partner_id.name),
                          ("done", self.agent_b, "Tour Partner"))
+        self.assertEqual((conversation.name, conversation.partner_id.mobile),
+                         ("Tour Customer", "+55 11 91111-0001"))
 
     def test_register_contact_and_cancel_tour(self):
         conversation = self.customer_writes("5511911110002", "Unknown Lead")
@@ -76,6 +78,7 @@ class TestAttendTours(WhatsappInboxTourCase):
         self.assertEqual((conversation.partner_id.name, conversation.partner_id.mobile,
                           conversation.partner_id.email),
                          ("Unknown Lead", "+5511911110002", "unknown.lead@example.com"))
+        self.assertEqual(conversation.partner_id.country_id, self.env.ref("base.br"))
 
     def test_take_finalize_reopen_tour(self):
         conversation = self.customer_writes("5511911110004", "Take Customer")
@@ -129,6 +132,17 @@ class TestStartTours(WhatsappInboxTourCase):
                           conversation.email, conversation.originated_by),
                          ("email", "open", self.agent, "tour.mail@example.com",
                           "vendas@example.com"))
+        self.assertEqual(conversation.message_ids.filtered(
+            lambda m: m.message_type == "comment").subject, "Proposta 42")
+
+    def test_start_in_the_existing_conversation_tour(self):
+        lead = self.customer_writes("5511912345678", "Lead from the website form")
+        vip = self.env["whatsapp.inbox.tag"].create({"name": "VIP"})
+        lead.tag_ids = vip
+        self.start_tour(WAITING_URL, "whatsapp_inbox_start_existing_tour", login="tour_agent_a")
+        self.assertEqual((lead.contact_name, lead.tag_ids, self.sent(lead).template_id),
+                         ("Lead from the website form", vip, self.shipped))
+        self.assertFalse(self.started("Cliente Teste"), "no second conversation")
 
     def test_start_on_voip_tour(self):
         self.start_tour(WAITING_URL, "whatsapp_inbox_start_voip_tour", login="tour_agent_a")
@@ -245,6 +259,21 @@ class TestConfigurationTours(WhatsappInboxTourCase):
                         "whatsapp_inbox_statuses_tour", login="tour_supervisor")
         self.assertTrue(used.active)
         self.assertFalse(Status.search([("name", "ilike", "hot lead")]))
+
+    def test_automations_menu_and_notify_action_tour(self):
+        sales = self.env["whatsapp.inbox.department"].create({"name": "Sales"})
+        notify = self.env["ir.actions.server"].create({
+            "name": "Tell sales", "state": "whatsapp_inbox_notify",
+            "model_id": self.env["ir.model"]._get_id("whatsapp.inbox.conversation"),
+            "whatsapp_inbox_department_id": sales.id})
+        self.env["base.automation"].create([
+            {"name": "Tell sales on qualified", "trigger": "on_create_or_write",
+             "model_id": notify.model_id.id, "action_server_ids": [(6, 0, notify.ids)]},
+            {"name": "Partner rule", "trigger": "on_create_or_write",
+             "model_id": self.env["ir.model"]._get_id("res.partner")}])
+        self.start_tour(ACTION_URL % "whatsapp_inbox_event_action",
+                        "whatsapp_inbox_automations_tour", login="admin")
+        self.assertEqual(notify.whatsapp_inbox_department_id, sales, "not saved without it")
 
     def test_settings_tour(self):
         self.start_tour(ACTION_URL % "whatsapp_inbox_event_action",

@@ -1,4 +1,5 @@
 from . import graph_api
 from . import locks
+from . import mail
 from . import phone
 from . import webhook

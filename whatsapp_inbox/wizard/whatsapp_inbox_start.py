@@ -2,9 +2,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import email_normalize, plaintext2html
+from odoo.tools import plaintext2html
 
 from ..tools import phone as phone_tools
+from ..tools.mail import normalize_typed_email
 
 
 class WhatsappInboxStart(models.TransientModel):
@@ -44,7 +45,22 @@ class WhatsappInboxStart(models.TransientModel):
              "header file).")
     header_filename = fields.Char()
     preview = fields.Text(compute="_compute_preview")
+    subject = fields.Char(default=lambda self: self.env.company.name)
     body = fields.Text("Message / call notes")
+    # one conversation per customer and WhatsApp number: the attendance starts in the one
+    # that exists, which the form shows as soon as the number is typed
+    existing_conversation_id = fields.Many2one(
+        "whatsapp.inbox.conversation", "Existing conversation",
+        compute="_compute_existing_conversation_id")
+    existing_state = fields.Selection(related="existing_conversation_id.state",
+                                      string="Its state")
+    existing_user_id = fields.Many2one(related="existing_conversation_id.user_id",
+                                       string="Its agent")
+    existing_contact_name = fields.Char(related="existing_conversation_id.contact_name",
+                                        string="Its contact name")
+    rename_existing = fields.Boolean(
+        "Use the name typed as its contact name",
+        help="The existing conversation keeps its contact name unless this is ticked.")
 
     # a contact chosen fills in its name, number and address; what was typed stays otherwise
     @api.depends("partner_id")
@@ -61,6 +77,11 @@ class WhatsappInboxStart(models.TransientModel):
     def _compute_email(self):
         for start in self:
             start.email = start.partner_id.email or start.email
+
+    @api.depends("channel", "connection_id", "phone", "partner_id")
+    def _compute_existing_conversation_id(self):
+        for start in self:
+            start.existing_conversation_id = start._existing_conversation(start._e164())
 
     @api.depends("template_id")
     def _compute_param_ids(self):
@@ -91,24 +112,54 @@ class WhatsappInboxStart(models.TransientModel):
             "user_id": self.env.uid,
         })
 
+    def _e164(self):
+        """The number typed, in E.164, or False when it is not a valid number."""
+        if not self.phone:
+            return False
+        country = self.partner_id.country_id or self.env.company.country_id
+        e164 = self.env["res.partner"]._phone_format(
+            number=self.phone, country=country, force_format="E164")
+        return e164 if e164 and phone_tools.match_key(e164) else False
+
+    def _existing_conversation(self, e164):
+        """The conversation of this customer on this WhatsApp number, if any. The customer
+        may already have written with the other spelling of a Brazilian mobile (with or
+        without the ninth digit): WhatsApp's stays."""
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        if self.channel != "whatsapp" or not e164 or not self.connection_id:
+            return Conversation
+        return Conversation.search([
+            ("connection_id", "=", self.connection_id.id),
+            ("wa_id", "in", phone_tools.wa_id_variants(e164.lstrip("+")))], limit=1)
+
     def _check_inputs(self):
-        """Field errors by channel; returns the normalised phone and email."""
+        """Field errors by channel, all at once; returns the normalised phone and email.
+
+        WhatsApp: a number and an approved template (the first message of a conversation);
+        SMS: a number and a text; Email: an address, a subject and a body; VoIP: a number and
+        the call's notes. Nothing is started without outbound content: an attendance
+        counts as answered from its first reply."""
         errors = []
         e164 = False
         if self.channel in ("whatsapp", "sms", "voip"):
             if not self.phone:
                 errors.append(self.env._("Phone is required for %s.", self.channel.upper()))
             else:
-                country = self.partner_id.country_id or self.env.company.country_id
-                e164 = self.env["res.partner"]._phone_format(
-                    number=self.phone, country=country, force_format="E164")
-                if not e164 or not phone_tools.match_key(e164):
+                e164 = self._e164()
+                if not e164:
                     errors.append(self.env._("“%s” is not a valid phone number.", self.phone))
         email = False
         if self.channel == "email":
-            email = email_normalize(self.email or "")
+            email = normalize_typed_email(self.email)
             if not email:
                 errors.append(self.env._("A valid email address is required for Email."))
+            if not (self.subject or "").strip():
+                errors.append(self.env._("An email needs a subject."))
+        if not (self.body or "").strip():
+            if self.channel in ("sms", "email"):
+                errors.append(self.env._("Write the message to send."))
+            elif self.channel == "voip":
+                errors.append(self.env._("Write the notes or outcome of the call."))
         if self.channel == "whatsapp":
             if not self.connection_id:
                 errors.append(self.env._("Choose the WhatsApp number it is sent from."))
@@ -137,18 +188,11 @@ class WhatsappInboxStart(models.TransientModel):
             "originated_by": {"sms": self.sender, "voip": self.sender,
                               "email": self.email_from}.get(self.channel, False),
         }
-        conversation = Conversation
         if self.channel == "whatsapp":
-            wa_id = e164.lstrip("+")
-            vals.update(connection_id=self.connection_id.id, wa_id=wa_id)
-            # the customer may already have written with the other spelling of a
-            # Brazilian mobile (with or without the ninth digit): WhatsApp's stays
-            conversation = Conversation.search([
-                ("connection_id", "=", self.connection_id.id),
-                ("wa_id", "in", phone_tools.wa_id_variants(wa_id))], limit=1)
+            vals.update(connection_id=self.connection_id.id, wa_id=e164.lstrip("+"))
+        conversation = self._existing_conversation(e164)
         if conversation:
-            conversation.write({k: v for k, v in vals.items()
-                                if v and k not in ("tag_ids", "wa_id", "phone")})
+            self._update_existing(conversation)
         else:
             conversation = Conversation.with_context(mail_create_nolog=True).create(
                 vals).with_env(self.env)
@@ -165,6 +209,25 @@ class WhatsappInboxStart(models.TransientModel):
             "view_mode": "form",
         }
 
+    def _update_existing(self, conversation):
+        """Start in the customer's existing conversation without overwriting it: what the
+        wizard sets fills only what it lacks, tags are added, and its contact name changes
+        only when the agent ticked ``rename_existing``, with a line in the chatter."""
+        vals = {"tag_ids": [fields.Command.link(tag.id) for tag in self.tag_ids]}
+        for field in ("partner_id", "lead_status_id", "origin_id", "attendance_type_id"):
+            if self[field] and not conversation[field]:
+                vals[field] = self[field].id
+        old_name = conversation.contact_name
+        renamed = self.rename_existing and self.name and self.name != old_name
+        if renamed or (self.name and not old_name):
+            vals["contact_name"] = self.name
+        conversation.write(vals)
+        note = self.env._("Attendance started by %s in this conversation.", self.env.user.name)
+        if renamed and old_name:
+            note += " " + self.env._("Contact name changed from %(old)s to %(new)s.",
+                                     old=old_name, new=self.name)
+        conversation._message_log(body=Markup("<p>%s</p>") % note)
+
     def _start_whatsapp(self, conversation):
         # the send door records the reply, which assigns the conversation to me
         attachment = self.env["ir.attachment"]
@@ -180,14 +243,14 @@ class WhatsappInboxStart(models.TransientModel):
             f'"{self.name or self.email}" <{conversation.email}>')
         conversation.partner_id = partner
         conversation.message_post(
-            body=plaintext2html(self.body or ""), subject=self.env.company.name,
+            body=plaintext2html(self.body), subject=self.subject,
             partner_ids=partner.ids, email_from=self.email_from,
             message_type="comment", subtype_xmlid="mail.mt_comment")
         conversation._on_agent_reply()
 
     def _start_sms(self, conversation):
         # queued for Odoo's SMS cron, like our WhatsApp messages: never blocks the agent
-        conversation._message_sms(self.body or "", partner_ids=conversation.partner_id.ids,
+        conversation._message_sms(self.body, partner_ids=conversation.partner_id.ids,
                                   sms_numbers=[conversation.phone], put_in_queue=True)
         conversation._on_agent_reply()
 
@@ -195,7 +258,7 @@ class WhatsappInboxStart(models.TransientModel):
         activity = conversation.activity_schedule(
             "mail.mail_activity_data_call", user_id=self.env.user.id,
             summary=self.env._("Call %s", conversation.phone))
-        activity.action_feedback(feedback=self.body or self.env._("Call made."))
+        activity.action_feedback(feedback=self.body)
         conversation._on_agent_reply()
 
 

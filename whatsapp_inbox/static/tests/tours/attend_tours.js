@@ -37,6 +37,42 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
             trigger: ".o-mail-Message:contains(Linked to contact Tour Partner)",
         },
         {
+            content: "the conversation keeps its customer's name",
+            trigger: ".o_form_view .oe_title:contains(Tour Customer)",
+        },
+        {
+            content: "a wrong link is undone from the panel",
+            trigger: ".o_whatsapp_inbox_contact_panel button[name=action_unlink_partner]",
+            run: "click",
+        },
+        {
+            trigger: ".modal-footer button:contains(Ok)",
+            run: "click",
+        },
+        {
+            trigger: ".o_whatsapp_inbox_contact_panel:contains(not linked to a contact yet)",
+        },
+        {
+            trigger: ".o-mail-Message:contains(Unlinked from contact Tour Partner)",
+        },
+        {
+            content: "and linked again",
+            trigger: "button[name=action_open_link_contact]",
+            run: "click",
+        },
+        ...pickInDialog("partner_id", "Tour Partner"),
+        {
+            content: "the contact has the number now: it is not asked again",
+            trigger: ".modal .o_field_widget[name=partner_number]:contains(+55 11 91111-0001)",
+        },
+        {
+            trigger: ".modal button[name=action_link]",
+            run: "click",
+        },
+        {
+            trigger: ".o_whatsapp_inbox_contact_panel .o_field_widget[name=partner_id]:contains(Tour Partner)",
+        },
+        {
             content: "transfer to another agent",
             trigger: "button[name=action_open_transfer]",
             run: "click",
@@ -72,8 +108,8 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
         ...openGroupedTab("whatsapp_inbox_conversation_menu_done"),
         ...searchFor("Tour Customer"),
         {
-            content: "it is now in the Finalized tab, found by the profile name, shown with the contact's name",
-            trigger: `.o_kanban_view ${card("Tour Partner")}`,
+            content: "it is now in the Finalized tab, found and shown by the profile name",
+            trigger: `.o_kanban_view ${card("Tour Customer")}`,
         },
     ],
 });
@@ -112,6 +148,24 @@ registry.category("web_tour.tours").add("whatsapp_inbox_register_contact_tour", 
         {
             content: "register for real, with an email",
             trigger: "button[name=action_register_contact]",
+            run: "click",
+        },
+        {
+            content: "the country comes from the number",
+            trigger: ".modal .o_field_widget[name=country_id] input:value(Brazil)",
+        },
+        {
+            content: "a mistyped email",
+            trigger: ".modal .o_field_widget[name=email] input",
+            run: "edit juan@@example",
+        },
+        {
+            trigger: ".modal button[name=action_register]",
+            run: "click",
+        },
+        {
+            content: "is refused",
+            trigger: ".modal-dialog:contains(is not a valid email address) .modal-footer button",
             run: "click",
         },
         {

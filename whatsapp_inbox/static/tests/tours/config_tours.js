@@ -239,3 +239,53 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("whatsapp_inbox_automations_tour", {
+    steps: () => [
+        {
+            content: "the inbox's automations are in its Configuration menu",
+            trigger: ".o_main_navbar .o_menu_sections button[data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_menu_config']",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown--menu .dropdown-item[data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_automation_menu']",
+            run: "click",
+        },
+        {
+            content: "the rules of the inbox, not the others",
+            trigger: ".o_list_view .o_data_row:contains(Tell sales on qualified)",
+        },
+        {
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Partner rule)))",
+        },
+        {
+            trigger: ".o_data_row:contains(Tell sales on qualified) td[name=name]",
+            run: "click",
+        },
+        {
+            content: "its notify action",
+            trigger: ".o_field_widget[name=action_server_ids] .o_kanban_record:contains(Notify WhatsApp agents)",
+            run: "click",
+        },
+        {
+            content: "remove the department: nobody would be notified",
+            trigger: ".modal .o_field_widget[name=whatsapp_inbox_department_id] input",
+            run: "clear",
+        },
+        {
+            trigger: ".modal .modal-footer .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "refused: agents or a department are required",
+            trigger: ".modal .o_field_widget[name=whatsapp_inbox_user_ids].o_field_invalid",
+        },
+        {
+            trigger: ".modal .modal-footer .o_form_button_cancel",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});

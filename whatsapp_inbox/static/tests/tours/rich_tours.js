@@ -95,6 +95,23 @@ tours.add("whatsapp_inbox_rich_reaction_tour", {
 
 tours.add("whatsapp_inbox_rich_template_create_tour", {
     steps: () => [
+        {
+            content: "a new template is called New, not 'False (pt_BR)'",
+            trigger: ".o_breadcrumb .active:contains(New):not(:contains(False))",
+        },
+        {
+            // Odoo renders the status bar's buttons in reverse order (CSS puts them back)
+            content: "the status bar follows the lifecycle: Draft, Pending, Approved, no Rejected",
+            trigger: ".o_statusbar_status:not(:has(button[data-value=REJECTED])) button[data-value=APPROVED] + button[data-value=PENDING] + button[data-value=DRAFT].o_arrow_button_current",
+        },
+        { trigger: ".o_form_view .o_field_widget[name=name] input", run: "edit Retirada Pronta" },
+        { trigger: ".o_field_widget[name=body] textarea", run: "edit Olá {{1}}!" },
+        { trigger: ".o_field_widget[name=body_examples] textarea", run: "click" },
+        {
+            content: "every problem is listed at once, before any confirmation is asked",
+            trigger: ".o_whatsapp_inbox_submit_problems:contains(lowercase letters):contains(give 1 example)",
+        },
+        { trigger: ".o_form_view:not(:has(button[name=action_submit]))" },
         { trigger: ".o_form_view .o_field_widget[name=name] input", run: "edit retirada_pronta" },
         { trigger: ".o_field_widget[name=connection_id] input", run: "edit Rich Support" },
         { trigger: ".ui-autocomplete a:contains(Rich Support)", run: "click" },
@@ -104,6 +121,11 @@ tours.add("whatsapp_inbox_rich_template_create_tour", {
             run: "edit Olá {{1}}, seu pedido está pronto para retirada.",
         },
         { trigger: ".o_field_widget[name=body_examples] textarea", run: "edit Ana" },
+        { trigger: ".o_field_widget[name=footer] input", run: "click" },
+        {
+            content: "nothing left to fix: Submit shows",
+            trigger: ".o_form_view:not(:has(.o_whatsapp_inbox_submit_problems:visible)) button[name=action_submit]",
+        },
         {
             content: "a URL button with a dynamic suffix and its example",
             trigger: ".o_field_widget[name=button_ids] .o_field_x2many_list_row_add a",
@@ -145,23 +167,22 @@ tours.add("whatsapp_inbox_rich_connection_app_id_tour", {
 tours.add("whatsapp_inbox_rich_media_template_submit_tour", {
     steps: () => [
         {
-            content: "an image header: its file is the example Meta reviews",
-            trigger: ".o_field_widget[name=header_attachment_id] input",
-            run: "edit banner.png",
+            content: "no file yet: the header type is named, grammatically",
+            trigger: ".o_whatsapp_inbox_submit_problems:contains(a header of type Image with an example)",
         },
-        { trigger: ".o_m2o_dropdown_option_create_edit a", run: "click" },
         {
-            trigger: ".modal .o_field_binary",
+            content: "an image header: its file, uploaded here, is the example Meta reviews",
+            trigger: ".o_field_widget[name=header_file]",
             async run() {
                 const blob = await (await fetch(PNG)).blob();
-                await inputFiles(".modal .o_field_binary input[type=file]", [
+                await inputFiles(".o_field_widget[name=header_file] input[type=file]", [
                     new File([blob], "banner.png", { type: "image/png" }),
                 ]);
             },
         },
-        { trigger: ".modal .o_field_binary input.o_input:value(banner.png)" },
-        { trigger: ".modal .o_form_button_save", run: "click" },
-        { trigger: ".o_field_widget[name=header_attachment_id] input:value(banner.png)" },
+        { trigger: ".o_field_widget[name=header_file] input.o_input:value(banner.png)" },
+        { trigger: ".o_form_button_save", run: "click" },
+        { trigger: ".o_form_saved" },
         { trigger: "button[name=action_submit]", run: "click" },
         { content: "confirm the review", trigger: ".modal-footer .btn-primary", run: "click" },
         {

@@ -143,6 +143,18 @@ registry.category("web_tour.tours").add("whatsapp_inbox_start_email_tour", {
             run: "edit vendas@example.com",
         },
         {
+            content: "an email without a body is not started",
+            trigger: ".modal button[name=action_start]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=body].o_field_invalid",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=subject] input",
+            run: "edit Proposta 42",
+        },
+        {
             trigger: ".modal .o_field_widget[name=body] textarea",
             run: "edit Segue a proposta.",
         },
@@ -188,6 +200,46 @@ registry.category("web_tour.tours").add("whatsapp_inbox_start_voip_tour", {
         ...openTab("whatsapp_inbox_conversation_menu_mine"),
         {
             trigger: `${card("Tour Call")} .o_whatsapp_inbox_channel.fa-phone`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("whatsapp_inbox_start_existing_tour", {
+    steps: () => [
+        ...openStart(),
+        ...customer("Cliente Teste", "phone", "(11) 91234-5678"),
+        {
+            content: "leave the number for the next field",
+            trigger: ".modal .o_field_widget[name=origin_id] input",
+            run: "click",
+        },
+        {
+            content: "as soon as the number is typed: this customer already has a conversation",
+            trigger: ".modal .alert:contains(already has a conversation) .o_field_widget[name=existing_conversation_id]:contains(Lead from the website form)",
+        },
+        {
+            content: "with its state and its agent",
+            trigger: ".modal .alert .o_field_widget[name=existing_state]:contains(Waiting)",
+        },
+        {
+            trigger: ".modal .alert:contains(No agent)",
+        },
+        {
+            content: "renaming it is a choice, not done silently",
+            trigger: ".modal .alert .o_field_widget[name=rename_existing] input:not(:checked)",
+        },
+        ...pickInDialog("template_id", "pedido", "pedido_enviado"),
+        ...typeVariables("Cliente", "#7"),
+        {
+            trigger: ".modal button[name=action_start]",
+            run: "click",
+        },
+        {
+            content: "the attendance starts in the existing conversation, its name kept",
+            trigger: ".o_form_view .oe_title:contains(Lead from the website form)",
+        },
+        {
+            trigger: ".o-mail-Message:contains(Attendance started by Tour Agent A in this conversation)",
         },
     ],
 });

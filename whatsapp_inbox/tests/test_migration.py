@@ -6,8 +6,8 @@ from .common import WhatsappInboxCase, payloads
 WA = "5511987654321"
 
 
-def run_migration(env, name, version="18.0.1.1.0"):
-    path = f"{get_module_path('whatsapp_inbox')}/migrations/{version}/{name}.py"
+def run_migration(env, name):
+    path = f"{get_module_path('whatsapp_inbox')}/migrations/18.0.1.1.0/{name}.py"
     env.flush_all()
     load_script(path, name).migrate(env.cr, "18.0.1.0.0")
     env.invalidate_all()
@@ -68,19 +68,3 @@ class TestUpgradeTo110(WhatsappInboxCase):
         self.assertTrue(colleagues.exists())
         self.assertTrue(conversation.message_ids.filtered(lambda m: "segredo" in m.body),
                         "the conversation's own thread keeps them")
-
-
-class TestUpgradeTo130(WhatsappInboxCase):
-    def test_linked_conversations_take_their_customer_s_name_again(self):
-        self.receive(payloads.text(WA, "Oi"), contacts=[payloads.contact(WA, "Pedro")])
-        conversation = self.conversation_of(WA)
-        conversation.partner_id = self.env["res.partner"].create({"name": "Deco Addict"})
-        unnamed = self.make_conversation("new", partner_id=self.env["res.partner"].create(
-            {"name": "Rita Alves"}).id)
-        self.env.cr.execute("UPDATE whatsapp_inbox_conversation SET name = 'Deco Addict' "
-                            "WHERE id = %s", conversation.ids)
-        self.env.invalidate_all()
-        self.assertEqual(conversation.name, "Deco Addict", "as 18.0.1.2.0 named it")
-        run_migration(self.env, "post-conversation-name", "18.0.1.3.0")
-        self.assertEqual((conversation.name, unnamed.name), ("Pedro", "Rita Alves"),
-                         "no customer name: the contact's stays")

@@ -117,11 +117,9 @@ class WhatsappInboxConversation(models.Model):
 
     @api.depends("partner_id.name", "contact_name", "phone", "wa_id", "email")
     def _compute_name(self):
-        # the customer's own name first: a linked contact (maybe their company) shows as
-        # the conversation's contact, it does not rename the conversation
         for conversation in self:
             conversation.name = (
-                conversation.contact_name or conversation.partner_id.name
+                conversation.partner_id.name or conversation.contact_name
                 or conversation.phone or conversation.wa_id or conversation.email
             )
 

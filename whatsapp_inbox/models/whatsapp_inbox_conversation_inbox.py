@@ -107,15 +107,22 @@ class WhatsappInboxConversation(models.Model):
         }
 
     def _link_partner(self, partner, store_number=False):
-        """Link the conversation to ``partner``; optionally keep the number on it."""
+        """Link the conversation to ``partner``; with ``store_number``, save the number on
+        it, formatted, when it has none (a number it has is never replaced: the chatter
+        says the customer's was not saved)."""
         self.ensure_one()
-        key = phone.match_key(self.phone) if self.phone else False
+        number = self.phone
         known = (partner.whatsapp_inbox_mobile_key, partner.whatsapp_inbox_phone_key)
-        if store_number and key and key not in known:
-            if not partner.mobile:
-                partner.mobile = self.phone
-            elif not partner.phone:
-                partner.phone = self.phone
+        if store_number and number and phone.match_key(number) not in known:
+            if not (partner.mobile or partner.phone):
+                country = partner.country_id or self.company_id.country_id
+                partner.mobile = partner._phone_format(
+                    number=number, country=country, force_format="INTERNATIONAL") or number
+            else:
+                self._message_log(body=Markup("<p>%s</p>") % self.env._(
+                    "The number %(number)s was not saved on %(contact)s, who already has "
+                    "%(theirs)s.", number=number, contact=partner.display_name,
+                    theirs=partner.mobile or partner.phone))
         partner_vals = {}
         if self.lead_status_id and not partner.whatsapp_inbox_lead_status_id:
             partner_vals["whatsapp_inbox_lead_status_id"] = self.lead_status_id.id

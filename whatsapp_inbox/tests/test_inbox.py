@@ -128,15 +128,15 @@ class TestInboxActions(WhatsappInboxCase):
         self.env["whatsapp.inbox.link.contact"].create({
             "conversation_id": conversation.id, "partner_id": partner.id, "store_number": True,
         }).action_link()
-        self.assertConversation(conversation, partner_id=partner, name="Maria",
+        self.assertConversation(conversation, partner_id=partner, name="Maria Silva",
                                 partner_email="m@x.com")
         self.assertEqual(partner.mobile, "+55 11 98765-4321", "formatted as Odoo formats")
         self.receive(payloads.text(WA, "again"), connection=self.connection_ar)
         self.assertEqual(self.conversation_of(WA, self.connection_ar).partner_id, partner)
 
-    def test_link_keeps_the_conversation_name_and_the_contact_number(self):
-        """Linking used to rename the conversation after a company and to write the number
-        into the contact's Mobile next to its own phone."""
+    def test_link_keeps_the_contact_number(self):
+        """Linking used to write the number into the contact's Mobile next to its own
+        phone."""
         conversation = self.waiting(name="Pedro")
         company = self.env["res.partner"].create({
             "name": "Deco Addict", "is_company": True, "phone": "(603)-996-3829"})
@@ -144,7 +144,8 @@ class TestInboxActions(WhatsappInboxCase):
             "conversation_id": conversation.id, "partner_id": company.id})
         self.assertEqual(wizard.partner_number, "(603)-996-3829")
         wizard.action_link()
-        self.assertEqual((conversation.name, conversation.partner_id), ("Pedro", company))
+        self.assertEqual((conversation.name, conversation.partner_id),
+                         ("Deco Addict", company))
         self.assertEqual((company.mobile, company.phone), (False, "(603)-996-3829"))
         self.assertTrue(conversation.message_ids.filtered(
             lambda m: "+5511987654321 was not saved on Deco Addict" in m.body))

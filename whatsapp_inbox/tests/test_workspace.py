@@ -319,7 +319,8 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
                          ("Maria Silva", "123.456.789-09"))
         self.assertIn("Rua A, 10", panel["partner"]["address"])
         self.assertEqual([e["id"] for e in panel["earlier"]], earlier.ids)
-        self.assertEqual(partner.mobile, "+5511987654321", "the number is kept on the contact")
+        self.assertEqual(partner.mobile, "+55 11 98765-4321",
+                         "the number is kept on the contact, formatted as the link dialog does")
         self.assertEqual(self.as_agent.workspace_search_partners("11 98765-4321")[0]["id"],
                          partner.id, "found by phone, however it is spelled")
 

@@ -37,8 +37,8 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
             trigger: ".o-mail-Message:contains(Linked to contact Tour Partner)",
         },
         {
-            content: "the conversation keeps its customer's name",
-            trigger: ".o_form_view .oe_title:contains(Tour Customer)",
+            content: "the conversation shows the contact's name",
+            trigger: ".o_form_view .oe_title:contains(Tour Partner)",
         },
         {
             content: "a wrong link is undone from the panel",
@@ -108,8 +108,8 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
         ...openGroupedTab("whatsapp_inbox_conversation_menu_done"),
         ...searchFor("Tour Customer"),
         {
-            content: "it is now in the Finalized tab, found and shown by the profile name",
-            trigger: `.o_kanban_view ${card("Tour Customer")}`,
+            content: "it is now in the Finalized tab, found by the profile name, shown with the contact's name",
+            trigger: `.o_kanban_view ${card("Tour Partner")}`,
         },
     ],
 });

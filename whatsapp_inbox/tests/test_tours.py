@@ -66,7 +66,7 @@ class TestAttendTours(WhatsappInboxTourCase):
         self.assertEqual((conversation.state, conversation.user_id, conversation.partner_id.name),
                          ("done", self.agent_b, "Tour Partner"))
         self.assertEqual((conversation.name, conversation.partner_id.mobile),
-                         ("Tour Customer", "+55 11 91111-0001"))
+                         ("Tour Partner", "+55 11 91111-0001"))
 
     def test_register_contact_and_cancel_tour(self):
         conversation = self.customer_writes("5511911110002", "Unknown Lead")

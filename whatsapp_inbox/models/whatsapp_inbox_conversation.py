@@ -162,7 +162,7 @@ class WhatsappInboxConversation(models.Model):
     def _compute_error_message(self):
         for conversation in self:
             conversation.error_message = conversation.state == "error" and \
-                graph_api.failure_message(conversation.error_type)
+                graph_api.failure_message(self.env, conversation.error_type)
 
     @api.depends("window_expires_at")
     def _compute_window_open(self):

@@ -102,7 +102,7 @@ class WhatsappInboxMessage(models.Model):
     def _compute_failure_message(self):
         for message in self:
             message.failure_message = message.failure_type and graph_api.failure_message(
-                message.failure_type)
+                self.env, message.failure_type)
 
     def _preview(self):
         """One line for the kanban card: the text, or the kind of message."""

@@ -151,7 +151,7 @@ class WhatsappInboxConversation(models.Model):
             "template": wa.template_id.display_name or "",
             "failure": wa.status == "failed" and {
                 "type": wa.failure_type or "unknown",
-                "message": failure_message(wa.failure_type),
+                "message": failure_message(self.env, wa.failure_type),
                 "reason": wa.failure_reason or "",
             },
         }

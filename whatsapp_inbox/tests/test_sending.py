@@ -176,6 +176,14 @@ class TestSendFailures(WhatsappInboxSimulatorCase):
                          ("failed", "131047", "window_closed"))
         self.assertConversation(conversation, state="error", error_type="window_closed")
         self.assertIn("template", conversation.error_message)
+        # and in the attendant's language
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["whatsapp_inbox"], ["pt_BR"])
+        in_portuguese = conversation.with_context(lang="pt_BR")
+        in_portuguese.invalidate_recordset(["error_message"])
+        self.assertIn("somente um modelo aprovado", in_portuguese.error_message)
+        self.assertIn("somente um modelo aprovado",
+                      message.with_context(lang="pt_BR").failure_message)
         action = conversation.action_error_send_template()
         self.assertEqual(action["res_model"], "whatsapp.inbox.composer")
         self.assertEqual(action["context"]["default_mode"], "template")

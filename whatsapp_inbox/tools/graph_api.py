@@ -74,10 +74,10 @@ def failure_type(code):
     return FAILURE_TYPES.get(code) or ("server" if code.startswith("http_5") else "unknown")
 
 
-def failure_message(kind):
+def failure_message(env, kind):
     """What a failure of type ``kind`` (empty: unknown) means for the attendant, and what to
-    do next, in the current language."""
-    return str(FAILURE_MESSAGES[kind or "unknown"])
+    do next, in ``env``'s language."""
+    return env._(FAILURE_MESSAGES[kind or "unknown"])
 
 
 def media_type(mimetype):

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from odoo import models
 
 REFRESH = "whatsapp_inbox/refresh"
+TOAST = "whatsapp_inbox/toast"
 # The refreshes of a batch of deliveries, sent once at its end (see _refresh_once): savepoints
 # flush precommit hooks, so a per-transaction hook would send one refresh per savepoint.
 _BATCH = contextvars.ContextVar("whatsapp_inbox_refresh_batch", default=None)
@@ -79,7 +80,9 @@ class WhatsappInboxConversation(models.Model):
             self._toast(user, message)
 
     def _toast(self, user, message):
-        """A passing notification in ``user``'s web client."""
-        self.env["bus.bus"]._sendone(user.partner_id, "simple_notification", {
-            "title": self.env._("WhatsApp"), "message": message, "sticky": False,
-            "type": "info"})
+        """A passing notification in ``user``'s web client, ``TOAST``
+        ``{"conversation_id", "title", "message"}``: the client shows it unless the
+        Inbox workspace already shows that conversation (static/src/core/toast_service.js)."""
+        self.ensure_one()
+        self.env["bus.bus"]._sendone(user.partner_id, TOAST, {
+            "conversation_id": self.id, "title": self.env._("WhatsApp"), "message": message})

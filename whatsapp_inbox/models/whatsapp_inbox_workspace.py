@@ -121,13 +121,15 @@ class WhatsappInboxConversation(models.Model):
 
     @api.model
     def _workspace_search_domain(self, search):
-        """Name, number (typed with or without spaces) or text of the last message."""
+        """Name, number (typed with or without spaces), text of the last message or of
+        any of the newest messages (see ``_search_message_search``)."""
         search = (search or "").strip()
         if not search:
             return []
-        # both fields have trigram indexes (see whatsapp_inbox_conversation_search.py)
-        return ["|", ("customer_search", "ilike", search),
-                ("last_message_preview", "ilike", search)]
+        # trigram indexes serve every term (see whatsapp_inbox_conversation_search.py)
+        return ["|", "|", ("customer_search", "ilike", search),
+                ("last_message_preview", "ilike", search),
+                ("message_search", "ilike", search)]
 
     @api.model
     def workspace_list(self, tab, filters=None, search="", offset=0, limit=PAGE):
@@ -149,10 +151,16 @@ class WhatsappInboxConversation(models.Model):
     def _workspace_row_fields(self):
         return ["name", "phone", "wa_id", "username", "partner_id", "lead_status_id",
                 "connection_id", "last_message_preview", "last_message_at", "unread", "state",
-                "waiting_since", "user_id", "department_id", "channel", "handled_by"]
+                "waiting_since", "user_id", "department_id", "channel", "handled_by",
+                "last_inbound_at", "last_outbound_at"]
 
     def _workspace_rows(self):
-        """One line per conversation; related names come in one query per model."""
+        """One line per conversation; related names come in one query per model.
+
+        ``unanswered_since``: in an Open conversation, when the customer wrote after our
+        last reply, the time of their last message (False otherwise): the line shows how
+        long they have been waiting, as Waiting lines do.
+        """
         return [{
             "id": conversation.id,
             "name": conversation.name or "",
@@ -168,7 +176,16 @@ class WhatsappInboxConversation(models.Model):
             "agent": self._workspace_named(conversation.user_id),
             "department": conversation.department_id.name or "",
             "meta_agent": conversation.handled_by == "meta_agent",
+            "channel": conversation.channel,
+            "unanswered_since": conversation._workspace_unanswered_since(),
         } for conversation in self]
+
+    def _workspace_unanswered_since(self):
+        self.ensure_one()
+        inbound, outbound = self.last_inbound_at, self.last_outbound_at
+        if self.state == "open" and inbound and (not outbound or inbound > outbound):
+            return inbound
+        return False
 
     @api.model
     def workspace_counts(self, filters=None):

@@ -197,7 +197,7 @@ class TestInboxActions(WhatsappInboxCase):
 
     def toasted_partners(self):
         self.env.cr.precommit.run()  # the bus writes its notifications at commit
-        toasts = self.env["bus.bus"].search([("message", "like", "simple_notification")])
+        toasts = self.env["bus.bus"].search([("message", "like", "whatsapp_inbox/toast")])
         return {json.loads(t.channel)[-1] for t in toasts}
 
     def test_inbound_notifies_the_agent_or_else_the_department(self):
@@ -210,6 +210,18 @@ class TestInboxActions(WhatsappInboxCase):
         self.env["bus.bus"].search([]).unlink()
         self.receive(payloads.text(WA, "Alguém?"))
         self.assertEqual(self.toasted_partners(), {self.agent_b.partner_id.id})
+
+    def test_toast_names_its_conversation(self):
+        """The workspace leaves out the toasts of the conversation it shows: each says which."""
+        conversation = self.waiting()
+        conversation.user_id = self.agent
+        self.env["bus.bus"].search([]).unlink()
+        self.receive(payloads.text(WA, "Alô?"))
+        self.env.cr.precommit.run()  # the bus writes its notifications at commit
+        [toast] = self.env["bus.bus"].search([("message", "like", "whatsapp_inbox/toast")])
+        payload = json.loads(toast.message)["payload"]
+        self.assertEqual(payload["conversation_id"], conversation.id)
+        self.assertEqual(payload["message"], "Maria: Alô?")
 
     def test_seeing_a_conversation_refreshes_the_other_agents_views(self):
         conversation = self.waiting()

@@ -123,7 +123,7 @@ class TestCompanyOfRecords(WhatsappInboxCase):
         conversation._notify_agents("Oi")
         self.env.cr.precommit.run()  # the bus writes its notifications at commit
         toasted = {json.loads(n.channel)[-1] for n in self.env["bus.bus"].search(
-            [("message", "like", "simple_notification")])}
+            [("message", "like", "whatsapp_inbox/toast")])}
         self.assertEqual(toasted, {self.agent_b.partner_id.id})
         conversation._auto_assign()
         self.assertEqual(conversation.user_id, self.agent_b)

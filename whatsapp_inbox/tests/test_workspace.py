@@ -95,6 +95,31 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         self.assertEqual(self.names("all", search="+55 21 98765"), ["Bia"])
         self.assertEqual(self.names("all", search="boleto"), ["Ana Souza"])
 
+    def test_search_finds_the_text_of_an_earlier_message(self):
+        ana = self.customer("5531900000001", "Ana Souza", text="Pedido 98321 atrasado")
+        with freeze_time("2026-03-02 10:05:00"):
+            self.receive(payloads.text("5531900000001", "Alguém?"))
+        self.customer("5531900000002", "Bia", text="Bom dia")
+        self.assertEqual(ana.last_message_preview, "Alguém?")
+        self.assertEqual(self.names("all", search="98321"), ["Ana Souza"])
+        self.assertEqual(self.names("waiting", search="atrasado"), ["Ana Souza"])
+
+    def test_open_line_says_since_when_the_customer_waits_for_an_answer(self):
+        conversation = self.customer(WA, "Maria", at="2026-03-02 10:00:00")
+        with freeze_time("2026-03-02 10:01:00"):
+            conversation.with_user(self.agent)._send_text("Olá!")
+        [row] = self.Workspace.workspace_list("open")["rows"]
+        self.assertEqual((row["state"], row["unanswered_since"], row["channel"]),
+                         ("open", False, "whatsapp"), "answered: nothing to wait for")
+        with freeze_time("2026-03-02 10:07:00"):
+            self.receive(payloads.text(WA, "Ainda está aí?"))
+        [row] = self.Workspace.workspace_list("all")["rows"]
+        self.assertEqual((row["state"], row["unanswered_since"]),
+                         ("open", fields.Datetime.to_datetime("2026-03-02 10:07:00")))
+        with freeze_time("2026-03-02 10:08:00"):
+            conversation.with_user(self.agent)._send_text("Sim!")
+        self.assertFalse(self.Workspace.workspace_list("all")["rows"][0]["unanswered_since"])
+
     def test_filters_by_agent_department_connection_and_tags(self):
         ana = self.customer("5531900000001", "Ana")
         bia = self.customer("5531900000002", "Bia")

@@ -66,6 +66,7 @@ class WhatsappInboxConversation(models.Model):
             "number": self.phone or self.wa_id or "",
             "username": self.username or "",
             "channel": self.channel,
+            "email": self.email or "",
             "connection": self.connection_id.name or "",
             "state": self.state,
             "agent": self._workspace_named(self.user_id),

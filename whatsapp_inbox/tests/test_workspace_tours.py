@@ -75,13 +75,14 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
     def test_answer_a_waiting_customer(self):
         """Waiting line, open (read receipt), type, Enter, ticks move live."""
         self.customer_writes("5511911110001", "Quero um orçamento", "Tour Customer")
-        self.start_inbox_tour("whatsapp_inbox_workspace_answer_tour", "tour_agent_a",
-                              deliver=self.meta_delivers)
+        self.start_inbox_tour(
+            "whatsapp_inbox_workspace_answer_tour", "tour_agent_a", deliver=self.meta_delivers,
+            again=lambda: self.customer_writes("5511911110001", "Ainda está aí?",
+                                               "Tour Customer"))
         conversation = self.conversation("5511911110001")
         sent = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
         self.assertEqual((sent.body, sent.status), ("Olá!\nComo posso ajudar?", "read"))
         self.assertEqual(conversation.state, "open")
-        self.assertFalse(conversation.unread)
         # opening queued the read receipt; typing told Meta at once ("typing…" marks it read)
         inbound = conversation.wa_message_ids.filtered(lambda m: m.direction == "in")
         self.assertEqual(inbound.read_receipt, "sent")
@@ -98,7 +99,8 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.start_inbox_tour("whatsapp_inbox_workspace_template_tour", "tour_agent_a")
         sent = self.conversation("5511911110002").wa_message_ids
         self.assertEqual((sent.message_type, sent.body), (
-            "template", "Olá Rita! Aqui é da Loja Centro. Como podemos ajudar?"))
+            "template", "Olá Rita! Aqui é da Loja Centro. Como podemos ajudar?"),
+            "sent once")
 
     def test_transfer_then_the_colleague_finds_it_in_mine(self):
         self.customer_writes("5511911110003", "Problema com a entrega", "Transfer Customer")
@@ -144,6 +146,7 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
 
     def test_search_and_filters(self):
         self.customer_writes("5511911110008", "Preciso de um boleto", "Search Customer")
+        self.customer_writes("5511911110008", "Obrigado", "Search Customer")
         self.customer_writes("5511911110009", "Olá", "Sales Customer",
                              connection=self.connection_two)
         self.start_inbox_tour("whatsapp_inbox_workspace_search_tour", "tour_agent_a")
@@ -155,10 +158,14 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         """A message arrives while the Inbox is open: bubble, line on top, counts."""
         self.customer_writes("5511911110010", "Primeira mensagem", "Live Customer")
         self.customer_writes("5511911110011", "Estou esperando", "Other Customer")
+        # both mine: each new message of theirs toasts me, but for the one on screen
+        (self.conversation("5511911110010") | self.conversation("5511911110011")).user_id = (
+            self.agent_a)
 
         def customers_write():
             self.customer_writes("5511911110010", "Chegou agora!", "Live Customer")
             self.customer_writes("5511911110012", "Sou novo aqui", "Brand New Customer")
+            self.customer_writes("5511911110011", "Ainda esperando", "Other Customer")
 
         self.start_inbox_tour("whatsapp_inbox_workspace_live_tour", "tour_agent_a",
                               arrive=customers_write)
@@ -184,6 +191,12 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         note = conversation.message_ids.filtered(lambda m: "Cliente pediu boleto" in m.body)
         self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
         self.assertNotIn("Cliente pediu boleto", sent.mapped("body"))
+
+    def test_email_conversation_is_answered_from_its_form(self):
+        """No WhatsApp window for email: the composer points to the form, icons say Email."""
+        self.Conversation.create({"channel": "email", "email": "email.customer@example.com",
+                                  "contact_name": "Email Customer"})
+        self.start_inbox_tour("whatsapp_inbox_workspace_channel_tour", "tour_agent_a")
 
     def test_long_lists_and_threads_load_by_scrolling(self):
         waiting = [f"55219000000{index:02d}" for index in range(44)]

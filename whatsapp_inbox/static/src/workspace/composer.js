@@ -5,6 +5,7 @@ import { useEmojiPicker } from "@web/core/emoji_picker/emoji_picker";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
+import { CHANNELS } from "./workspace_utils";
 
 const MODEL = "whatsapp.inbox.conversation";
 const QUICK_REPLY = /^\/(\S*)$/;
@@ -14,6 +15,10 @@ const BUTTON_LINE = /^\[([^\]]{1,20})\]$/;
 // Meta's limits (tools/interactive.py checks them all on the server)
 const MAX_ROWS = 10;
 const MAX_SECTIONS = 10;
+// WhatsApp's longest text message (the send door refuses longer ones too); the composer
+// counts from COUNT_FROM characters on
+export const MAX_TEXT = 4096;
+const COUNT_FROM = 3500;
 
 /** An empty interactive message of ``kind``: button, list or cta_url. */
 function newInteractive(kind = "button", buttons = ["", "", ""]) {
@@ -46,7 +51,10 @@ export class InboxComposer extends Component {
 
     setup() {
         this.orm = useService("orm");
+        this.action = useService("action");
         this.state = useState(this.props.model.state);
+        this.channels = CHANNELS;
+        this.maxText = MAX_TEXT;
         this.ui = useState({
             mode: "reply",
             text: "",
@@ -117,6 +125,30 @@ export class InboxComposer extends Component {
 
     get canWrite() {
         return this.ui.mode === "note" || (this.isWhatsApp && this.conversation.window_open);
+    }
+
+    /** Characters of the reply as WhatsApp counts them (code points, like the server). */
+    get length() {
+        return [...this.ui.text.trim()].length;
+    }
+
+    /** The counter shows near WhatsApp's limit, for replies (notes stay here). */
+    get showCount() {
+        return this.ui.mode === "reply" && this.length >= COUNT_FROM;
+    }
+
+    get tooLong() {
+        return this.ui.mode === "reply" && this.length > MAX_TEXT;
+    }
+
+    /** SMS, email and calls are answered from the conversation's form. */
+    openForm() {
+        return this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: MODEL,
+            res_id: this.conversation.id,
+            views: [[false, "form"]],
+        });
     }
 
     setMode(mode) {
@@ -304,7 +336,7 @@ export class InboxComposer extends Component {
     async send() {
         const text = this.ui.text.trim();
         const files = this.pending.filter((file) => !file.uploading);
-        if ((!text && !files.length) || this.ui.sending || !this.canWrite) {
+        if ((!text && !files.length) || this.ui.sending || !this.canWrite || this.tooLong) {
             return;
         }
         this.ui.sending = true;
@@ -358,6 +390,7 @@ export class InboxTemplatePicker extends Component {
             uploading: false,
         });
         this.http = useService("http");
+        this.selectRef = useRef("templateSelect");
         onWillStart(async () => {
             this.ui.templates = await this.orm.call(MODEL, "workspace_templates", [
                 this.props.model.state.current.conversation.id,
@@ -448,6 +481,11 @@ export class InboxTemplatePicker extends Component {
             ]);
         } finally {
             this.ui.sending = false;
+        }
+        // sent: an empty picker, so that a second click cannot send it again
+        this.choose(false);
+        if (this.selectRef.el) {
+            this.selectRef.el.value = "";
         }
         this.props.onDone();
         await this.props.model.afterAction();

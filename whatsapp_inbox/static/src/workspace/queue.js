@@ -5,7 +5,18 @@ import { _t } from "@web/core/l10n/translation";
 import { SelectMenu } from "@web/core/select_menu/select_menu";
 import { useDebounced } from "@web/core/utils/timing";
 import { useNow } from "@whatsapp_inbox/core/use_now";
-import { colorIndex, initials, shortWhen, waitInfo } from "./workspace_utils";
+import {
+    CHANNELS,
+    colorIndex,
+    initials,
+    shortWhen,
+    STATE_COLORS,
+    STATE_LABELS,
+    waitInfo,
+} from "./workspace_utils";
+
+// the queues that mix states: their lines say which state each conversation is in
+const MIXED_TABS = new Set(["unread", "mine", "all"]);
 
 export const TABS = [
     { key: "waiting", label: _t("Waiting") },
@@ -29,7 +40,21 @@ export class InboxQueue extends Component {
         this.state = useState(this.props.model.state);
         this.ui = useState({ search: this.state.search, filtersOpen: false });
         this.clock = useNow(30000);
-        this.tabs = TABS;
+        this.mainTabs = TABS.slice(0, 4);
+        this.stateTabs = TABS.slice(4);
+        this.stateLabels = STATE_LABELS;
+        this.stateColors = STATE_COLORS;
+        this.channels = CHANNELS;
+        this.placeholders = {
+            user_id: _t("Any agent"),
+            department_id: _t("Any department"),
+            connection_id: _t("Any number"),
+            tag_ids: _t("Any tag"),
+        };
+        this.waitTitles = {
+            waiting: _t("Waiting"),
+            unanswered: _t("The customer's last message is still unanswered"),
+        };
         this.searchLater = useDebounced((value) => this.props.model.setSearch(value), 300);
     }
 
@@ -50,6 +75,37 @@ export class InboxQueue extends Component {
 
     choices(records) {
         return records.map((r) => ({ value: r.id, label: r.name }));
+    }
+
+    get showStates() {
+        return MIXED_TABS.has(this.state.tab);
+    }
+
+    /** The label of the filter's current choice (its tooltip: long names are cut). */
+    filterTitle(key, choices, placeholder) {
+        const value = this.state.filters[key];
+        const labels = choices
+            .filter((choice) => (Array.isArray(value) ? value : [value]).includes(choice.value))
+            .map((choice) => choice.label);
+        return labels.join(", ") || placeholder;
+    }
+
+    countClass(key) {
+        const value = this.state.counts[key];
+        return {
+            o_wai_count_zero: !value,
+            o_wai_count_danger: key === "error" && value,
+            o_wai_count_alert: (key === "waiting" || key === "unread") && value,
+        };
+    }
+
+    /** A wheel over the strip of state tabs scrolls it sideways. */
+    onTabsWheel(ev) {
+        const el = ev.currentTarget;
+        if (el.scrollWidth > el.clientWidth && Math.abs(ev.deltaY) > Math.abs(ev.deltaX)) {
+            el.scrollLeft += ev.deltaY;
+            ev.preventDefault();
+        }
     }
 
     count(tab) {
@@ -79,11 +135,15 @@ export class InboxQueue extends Component {
         return shortWhen(row.last_message_at, this.clock.now);
     }
 
+    /** How long the customer has waited: in Waiting, and in Open for an answer. */
     waitOf(row) {
-        if (row.state !== "waiting") {
-            return null;
+        if (row.state === "waiting") {
+            return waitInfo(row.waiting_since, this.setup_.thresholds, this.clock.now);
         }
-        return waitInfo(row.waiting_since, this.setup_.thresholds, this.clock.now);
+        if (row.state === "open" && row.unanswered_since) {
+            return waitInfo(row.unanswered_since, this.setup_.thresholds, this.clock.now);
+        }
+        return null;
     }
 
     initials(name) {

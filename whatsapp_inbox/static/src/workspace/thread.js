@@ -12,6 +12,7 @@ import { useNow } from "@whatsapp_inbox/core/use_now";
 import { InboxComposer } from "./composer";
 import { InboxTransferDialog } from "./dialogs";
 import {
+    CHANNELS,
     colorIndex,
     countdown,
     dayLabel,
@@ -64,6 +65,7 @@ export class InboxThread extends Component {
         this.fileViewer = useFileViewer();
         this.reactionPicker = usePopover(EmojiPicker, { position: "top" });
         this.stateLabels = STATE_LABELS;
+        this.channels = CHANNELS;
         this.ticks = TICKS;
         this.mediaLabels = MEDIA_LABELS;
         this.fileSize = fileSize;

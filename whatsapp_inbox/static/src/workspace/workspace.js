@@ -24,6 +24,7 @@ export class InboxWorkspace extends Component {
             bus_service: useService("bus_service"),
             http: useService("http"),
             notification: useService("notification"),
+            toast: useService("whatsapp_inbox.toast"),
         });
         this.ui = useState({ pane: "list", panelOpen: false });
         this.state = useState(this.model.state);

@@ -22,6 +22,7 @@ export class WorkspaceModel {
         this.bus = services.bus_service;
         this.http = services.http;
         this.notification = services.notification;
+        this.toast = services.toast; // told which conversation is shown: no toast for it
         this.state = reactive({
             ready: false,
             live: false,
@@ -66,6 +67,7 @@ export class WorkspaceModel {
         this.bus.removeEventListener("worker_state_updated", this.onConnection);
         this.bus.removeEventListener("reconnect", this.onReconnect);
         browser.clearTimeout(this._timer);
+        this.toast.shown = null;
     }
 
     onConnection({ detail }) {
@@ -197,6 +199,7 @@ export class WorkspaceModel {
     async open(conversationId) {
         const request = ++this._openRequest;
         this.state.opening = true;
+        this.toast.shown = conversationId;
         const data = await this.orm.call(MODEL, "workspace_open", [conversationId]);
         if (request !== this._openRequest) {
             return; // the user opened another one meanwhile
@@ -216,6 +219,7 @@ export class WorkspaceModel {
     close() {
         this._openRequest++;
         this.state.current = null;
+        this.toast.shown = null;
     }
 
     /**

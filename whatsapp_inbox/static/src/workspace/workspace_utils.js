@@ -14,6 +14,24 @@ export const STATE_LABELS = {
     error: _t("Error"),
 };
 
+/** The colour of each state's badge, as on the kanban cards (o_whatsapp_inbox_state). */
+export const STATE_COLORS = {
+    new: "info",
+    waiting: "warning",
+    open: "success",
+    bot: "secondary",
+    done: "light",
+    error: "danger",
+};
+
+/** How each channel shows: its icon and name. */
+export const CHANNELS = {
+    whatsapp: { icon: "fa-whatsapp", label: _t("WhatsApp") },
+    sms: { icon: "fa-mobile", label: _t("SMS") },
+    email: { icon: "fa-envelope-o", label: _t("Email") },
+    voip: { icon: "fa-phone", label: _t("Phone call") },
+};
+
 /** A server datetime ("2026-12-01 10:00:00", UTC) as a local luxon DateTime. */
 export function toDateTime(value) {
     return value ? deserializeDateTime(value) : null;

@@ -73,6 +73,22 @@ tours.add("whatsapp_inbox_workspace_answer_tour", {
         },
         { content: "answered: Open now", trigger: ".o_wai_state_open" },
         count("open", 1),
+        ...tab("all"),
+        {
+            content: "All mixes states: the line says Open, and nobody waits for an answer",
+            trigger: `${row("Tour Customer")} .o_wai_row_state_open.text-bg-success`,
+        },
+        { trigger: `${row("Tour Customer")}:not(:has(.o_wai_wait))` },
+        signal("again"),
+        {
+            content: "the customer writes again: the open thread shows it",
+            trigger: ".o_wai_in:contains(Ainda está aí?)",
+            timeout: 30000,
+        },
+        {
+            content: "the Open line now shows how long the customer waits for an answer",
+            trigger: `${row("Tour Customer")} .o_wai_row_state_open ~ .o_wai_wait`,
+        },
     ],
 });
 
@@ -98,6 +114,19 @@ tours.add("whatsapp_inbox_workspace_template_tour", {
         { trigger: ".o_wai_template_preview:contains(Falar com atendente)" },
         { trigger: "button[name=send_template]", run: "click" },
         { trigger: ".o_wai_out:contains(Aqui é da Loja Centro) .o_wai_template_label" },
+        {
+            content: "sent: the picker is empty again, a second click cannot send it twice",
+            trigger: ".o_wai_templates:not(:has(.o_wai_template_form))",
+        },
+        { trigger: ".o_wai_composer:not(:has(button[name=send_template]))" },
+        {
+            trigger: ".o_wai_template_select",
+            run() {
+                if (this.anchor.value !== "") {
+                    throw new Error(`the picker still shows template ${this.anchor.value}`);
+                }
+            },
+        },
     ],
 });
 
@@ -194,13 +223,40 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
     steps: () => [
         ...tab("all"),
         { trigger: row("Sales Customer") },
-        { content: "search the text of the last message", trigger: ".o_wai_search_input", run: "edit boleto" },
+        {
+            content: "the state tabs stay on two lines (documents' queues, then states)",
+            trigger: ".o_wai_tabs",
+            run() {
+                const tops = new Set(
+                    [...this.anchor.querySelectorAll(".o_wai_tab")].map((tab) => tab.offsetTop)
+                );
+                if (tops.size > 2) {
+                    throw new Error(`the tabs take ${tops.size} lines`);
+                }
+            },
+        },
+        {
+            content: "search the text of an earlier message (the last one is a thank you)",
+            trigger: ".o_wai_search_input",
+            run: "edit boleto",
+        },
         { trigger: `.o_wai_rows:not(:has(${row("Sales Customer")}))` },
         { trigger: row("Search Customer") },
         { trigger: ".o_wai_search_clear", run: "click" },
         { trigger: row("Sales Customer") },
         { content: "filter by WhatsApp number", trigger: ".o_wai_filters_toggle", run: "click" },
+        {
+            content: "each choice is wide enough for a long name, and says it in a tooltip",
+            trigger: ".o_wai_filter[data-filter=user_id][title='Any agent'] .o_select_menu_toggler",
+            run() {
+                const width = this.anchor.getBoundingClientRect().width;
+                if (width < 190) {
+                    throw new Error(`the agent filter is ${width}px wide`);
+                }
+            },
+        },
         ...pick(".o_wai_filter_connection", "Tour Sales"),
+        { trigger: ".o_wai_filter[data-filter=connection_id][title='Tour Sales']" },
         { trigger: `.o_wai_rows:not(:has(${row("Search Customer")}))` },
         { trigger: row("Sales Customer") },
         count("all", 1),
@@ -228,11 +284,20 @@ tours.add("whatsapp_inbox_workspace_live_tour", {
             timeout: 30000,
         },
         {
-            content: "the lines move to the top, the new customer first",
-            trigger: `.o_wai_row:nth-child(1):contains(Brand New Customer)`,
+            content: "the lines move to the top, the latest first",
+            trigger: `.o_wai_row:nth-child(1):contains(Other Customer)`,
         },
-        { trigger: `.o_wai_row:nth-child(2):contains(Live Customer)` },
+        { trigger: `.o_wai_row:nth-child(2):contains(Brand New Customer)` },
+        { trigger: `.o_wai_row:nth-child(3):contains(Live Customer)` },
         count("waiting", 3),
+        {
+            content: "a toast for my other conversation, which came last",
+            trigger: ".o_notification:contains(Other Customer: Ainda esperando)",
+        },
+        {
+            content: "none for the one on screen: its message simply appeared",
+            trigger: "body:not(:has(.o_notification:contains(Live Customer)))",
+        },
     ],
 });
 
@@ -301,6 +366,27 @@ tours.add("whatsapp_inbox_workspace_composer_tour", {
         { trigger: ".o-EmojiPicker-search input", run: "edit thumbs up" },
         { trigger: ".o-EmojiPicker .o-Emoji[data-codepoints='👍']", run: "click" },
         { trigger: ".o_wai_in:contains(Tem Pix?) .o_wai_reaction:contains(👍)" },
+        {
+            content: "paste a text longer than WhatsApp takes (4,096 characters)",
+            trigger: ".o_wai_input",
+            run() {
+                this.anchor.value = `Contrato: ${"cláusula ".repeat(455)}`;
+                this.anchor.dispatchEvent(new InputEvent("input", { bubbles: true }));
+            },
+        },
+        { trigger: ".o_wai_char_count.text-danger:contains(4104 / 4096)" },
+        { trigger: ".o_wai_too_long:contains(4,096)" },
+        { trigger: ".o_wai_send:disabled" },
+        { content: "Enter does not send it", trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_input:value(cláusula cláusula)" },
+        {
+            content: "shortened: the counter goes, Send comes back",
+            trigger: ".o_wai_input",
+            run: "edit Contrato em anexo",
+        },
+        { trigger: ".o_wai_composer:not(:has(.o_wai_char_count)):not(:has(.o_wai_too_long))" },
+        { trigger: ".o_wai_send:enabled" },
+        { trigger: ".o_wai_input", run: "clear" },
         { content: "an internal note", trigger: ".o_wai_mode[name=mode_note]", run: "click" },
         { trigger: ".o_wai_input", run: "edit Cliente pediu boleto" },
         { trigger: ".o_wai_input", run: "press Enter" },
@@ -341,6 +427,10 @@ tours.add("whatsapp_inbox_workspace_paging_tour", {
 
 tours.add("whatsapp_inbox_workspace_failure_tour", {
     steps: () => [
+        {
+            content: "the Errors badge is red, not green like Unread",
+            trigger: ".o_wai_tab[data-tab=error] .o_wai_count.o_wai_count_danger:contains(1)",
+        },
         ...tab("error"),
         ...openRow("Failing Customer"),
         {
@@ -352,5 +442,28 @@ tours.add("whatsapp_inbox_workspace_failure_tour", {
         { trigger: ".o_wai_failure button[name=error_dismiss]", run: "click" },
         { trigger: ".o_wai_state_open" },
         { trigger: ".o_wai_failure:not(:has(button))" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_channel_tour", {
+    steps: () => [
+        ...tab("all"),
+        {
+            content: "an email conversation: its line shows the channel and its state",
+            trigger: `${row("Email Customer")} .o_wai_row_channel.fa-envelope-o`,
+        },
+        { trigger: `${row("Email Customer")} .o_wai_row_state_new.text-bg-info` },
+        ...openRow("Email Customer"),
+        { trigger: ".o_wai_header_connection[data-channel=email]:has(.fa-envelope-o)" },
+        {
+            content: "no word of WhatsApp's 24-hour window: it is answered from its form",
+            trigger: ".o_wai_channel_notice[data-channel=email]:contains(Email)",
+        },
+        { trigger: ".o_wai_composer:not(:contains(24-hour)):not(:has(.fa-whatsapp))" },
+        { content: "a note can still be left here", trigger: ".o_wai_mode[name=mode_note]", run: "click" },
+        { trigger: ".o_wai_input:enabled" },
+        { trigger: ".o_wai_mode[name=mode_reply]", run: "click" },
+        { trigger: "button[name=open_form]", run: "click" },
+        { content: "its form, where email is answered", trigger: ".o_form_view .o_field_widget[name=email]" },
     ],
 });

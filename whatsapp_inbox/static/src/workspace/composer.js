@@ -141,6 +141,13 @@ export class InboxComposer extends Component {
         return this.ui.mode === "reply" && this.length > MAX_TEXT;
     }
 
+    get channelNotice() {
+        return _t(
+            "This conversation is on %s: answer it from its form. Here you can leave an internal note.",
+            this.channels[this.conversation.channel].label
+        );
+    }
+
     /** SMS, email and calls are answered from the conversation's form. */
     openForm() {
         return this.action.doAction({

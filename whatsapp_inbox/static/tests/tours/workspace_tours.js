@@ -284,10 +284,9 @@ tours.add("whatsapp_inbox_workspace_live_tour", {
             timeout: 30000,
         },
         {
-            content: "the lines move to the top, the latest first",
-            trigger: `.o_wai_row:nth-child(1):contains(Other Customer)`,
+            content: "the lines move up, the new customer above the one who wrote before",
+            trigger: `${row("Brand New Customer")} ~ ${row("Live Customer")}`,
         },
-        { trigger: `.o_wai_row:nth-child(2):contains(Brand New Customer)` },
         { trigger: `.o_wai_row:nth-child(3):contains(Live Customer)` },
         count("waiting", 3),
         {

@@ -5,7 +5,7 @@ import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { FormViewDialog } from "@web/views/view_dialogs/form_view_dialog";
 import { InboxLinkDialog } from "./dialogs";
-import { shortWhen, STATE_LABELS } from "./workspace_utils";
+import { CHANNELS, shortWhen, STATE_LABELS } from "./workspace_utils";
 
 const MODEL = "whatsapp.inbox.conversation";
 
@@ -24,6 +24,10 @@ export class InboxClientPanel extends Component {
 
     get conversation() {
         return this.state.current.conversation;
+    }
+
+    get channelIcon() {
+        return CHANNELS[this.conversation.channel].icon;
     }
 
     get panel() {

@@ -23,11 +23,12 @@ export const TABS = [
     { key: "unread", label: _t("Unread") },
     { key: "mine", label: _t("Mine") },
     { key: "all", label: _t("All") },
+    // the states: those to act on first, so that a narrow column shows them before history
     { key: "new", label: _t("Not started") },
     { key: "open", label: _t("Open") },
+    { key: "error", label: _t("Errors") },
     { key: "bot", label: _t("Automated") },
     { key: "done", label: _t("Finalized") },
-    { key: "error", label: _t("Errors") },
 ];
 
 /** The left column: tabs with live counts, search, filters and the paged list. */
@@ -99,7 +100,13 @@ export class InboxQueue extends Component {
         };
     }
 
-    /** A wheel over the strip of state tabs scrolls it sideways. */
+    setTab(key, ev) {
+        // a tab half out of its line comes fully into view
+        ev.currentTarget.scrollIntoView({ block: "nearest", inline: "nearest" });
+        return this.props.model.setTab(key);
+    }
+
+    /** A wheel over a line of tabs scrolls it sideways. */
     onTabsWheel(ev) {
         const el = ev.currentTarget;
         if (el.scrollWidth > el.clientWidth && Math.abs(ev.deltaY) > Math.abs(ev.deltaX)) {

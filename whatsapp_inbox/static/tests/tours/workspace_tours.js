@@ -298,6 +298,12 @@ tours.add("whatsapp_inbox_workspace_live_tour", {
                 if (toasts.some((toast) => toast.textContent.includes("Live Customer"))) {
                     throw new Error("a toast for the conversation on screen");
                 }
+                // and it leaves the header's buttons free (it stays over the client panel)
+                const buttons = document.querySelector(".o_wai_header_actions");
+                const { right } = buttons.getBoundingClientRect();
+                if (this.anchor.getBoundingClientRect().left < right) {
+                    throw new Error("the toast covers the header's buttons");
+                }
             },
         },
     ],
@@ -457,6 +463,11 @@ tours.add("whatsapp_inbox_workspace_channel_tour", {
         { trigger: `${row("Email Customer")} .o_wai_row_state_new.text-bg-info` },
         ...openRow("Email Customer"),
         { trigger: ".o_wai_header_connection[data-channel=email]:has(.fa-envelope-o)" },
+        {
+            content: "the client panel shows the address, not a WhatsApp number",
+            trigger: ".o_wai_panel .o_wai_profile_email:contains(email.customer@example.com)",
+        },
+        { trigger: ".o_wai_panel:not(:has(.fa-whatsapp))" },
         {
             content: "no word of WhatsApp's 24-hour window: it is answered from its form",
             trigger: ".o_wai_channel_notice[data-channel=email]:contains(Email)",

@@ -54,7 +54,7 @@ export class InboxQueue extends Component {
         };
         this.waitTitles = {
             waiting: _t("Waiting"),
-            unanswered: _t("The customer's last message is still unanswered"),
+            unanswered: _t("Unanswered: time since the customer's last message"),
         };
         this.searchLater = useDebounced((value) => this.props.model.setSearch(value), 300);
     }

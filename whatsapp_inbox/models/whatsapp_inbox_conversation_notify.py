@@ -69,20 +69,23 @@ class WhatsappInboxConversation(models.Model):
         last = {message.conversation_id: message for message in messages}
         for conversation in self.filtered(lambda c: c.state in ("waiting", "open", "error")):
             conversation._notify_agents(self.env._("%(name)s: %(text)s", name=conversation.name,
-                                                   text=last[conversation]._preview()))
+                                                   text=last[conversation]._preview()),
+                                        new_message=True)
 
-    def _notify_agents(self, message):
+    def _notify_agents(self, message, new_message=False):
         """A toast for the assigned agent, or the department's members of the
         conversation's company when unassigned."""
         self.ensure_one()
         for user in self.user_id or self.department_id.member_ids.filtered(
                 lambda u: self.company_id in u.company_ids):
-            self._toast(user, message)
+            self._toast(user, message, new_message=new_message)
 
-    def _toast(self, user, message):
+    def _toast(self, user, message, new_message=False):
         """A passing notification in ``user``'s web client, ``TOAST``
-        ``{"conversation_id", "title", "message"}``: the client shows it unless the
-        Inbox workspace already shows that conversation (static/src/core/toast_service.js)."""
+        ``{"conversation_id", "title", "message", "new_message"}``. The toast of a customer's
+        new message (``new_message``) is not shown where the Inbox workspace already shows
+        its conversation: the message appears there (static/src/core/toast_service.js)."""
         self.ensure_one()
         self.env["bus.bus"]._sendone(user.partner_id, TOAST, {
-            "conversation_id": self.id, "title": self.env._("WhatsApp"), "message": message})
+            "conversation_id": self.id, "title": self.env._("WhatsApp"), "message": message,
+            "new_message": new_message})

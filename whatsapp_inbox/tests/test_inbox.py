@@ -220,8 +220,15 @@ class TestInboxActions(WhatsappInboxCase):
         self.env.cr.precommit.run()  # the bus writes its notifications at commit
         [toast] = self.env["bus.bus"].search([("message", "like", "whatsapp_inbox/toast")])
         payload = json.loads(toast.message)["payload"]
-        self.assertEqual(payload["conversation_id"], conversation.id)
-        self.assertEqual(payload["message"], "Maria: Alô?")
+        self.assertEqual((payload["conversation_id"], payload["message"], payload["new_message"]),
+                         (conversation.id, "Maria: Alô?", True))
+        self.env["bus.bus"].search([]).unlink()
+        conversation.with_user(self.agent_b).action_take()
+        self.env.cr.precommit.run()
+        [toast] = self.env["bus.bus"].search([("message", "like", "whatsapp_inbox/toast")])
+        payload = json.loads(toast.message)["payload"]
+        self.assertEqual((payload["conversation_id"], payload["new_message"]),
+                         (conversation.id, False), "shown even with the conversation open")
 
     def test_seeing_a_conversation_refreshes_the_other_agents_views(self):
         conversation = self.waiting()

@@ -198,6 +198,19 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
                                   "contact_name": "Email Customer"})
         self.start_inbox_tour("whatsapp_inbox_workspace_channel_tour", "tour_agent_a")
 
+    def test_layout_holds_in_portuguese(self):
+        """pt_BR's longer names at 1366x768 (the test browser's size): tabs on two lines,
+        the first whole; filters, search hint and header line not cut or wrapped."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["web", "whatsapp_inbox"], ["pt_BR"])
+        self.agent_a.lang = "pt_BR"
+        self.connection.name = "Atendimento ao cliente"
+        self.customer_writes("5511911110015", "Bom dia", "Cliente Português")
+        self.conversation("5511911110015").write({  # a colleague's: Take shows too
+            "user_id": self.agent_b.id,
+            "department_id": self.env["whatsapp.inbox.department"].create({"name": "Vendas"}).id})
+        self.start_inbox_tour("whatsapp_inbox_workspace_portuguese_tour", "tour_agent_a")
+
     def test_long_lists_and_threads_load_by_scrolling(self):
         waiting = [f"55219000000{index:02d}" for index in range(44)]
         wa_id = "5521900000044"

@@ -480,3 +480,70 @@ tours.add("whatsapp_inbox_workspace_channel_tour", {
         { content: "its form, where email is answered", trigger: ".o_form_view .o_field_widget[name=email]" },
     ],
 });
+
+/** Throw unless every element of ``elements`` starts on the same line. */
+function oneLine(elements, what) {
+    const tops = new Set([...elements].map((element) => element.offsetTop));
+    if (tops.size > 1) {
+        throw new Error(`${what} take ${tops.size} lines`);
+    }
+}
+
+tours.add("whatsapp_inbox_workspace_portuguese_tour", {
+    steps: () => [
+        { content: "the Inbox in Portuguese", trigger: ".o_wai_tab[data-tab=waiting]:contains(Esperando)" },
+        {
+            content: "two lines of tabs; the first whole, the second shows Errors",
+            trigger: ".o_wai_tabs",
+            run() {
+                const [main, states] = this.anchor.querySelectorAll(".o_wai_tabs_row");
+                if (main.scrollWidth > main.clientWidth) {
+                    throw new Error(`the first line of tabs is cut (${main.scrollWidth}px)`);
+                }
+                oneLine(main.children, "Waiting, Unread, Mine and All");
+                oneLine(states.children, "the states");
+                const errors = states.querySelector("[data-tab=error]").getBoundingClientRect();
+                if (errors.right > states.getBoundingClientRect().right) {
+                    throw new Error("the Errors tab is cut");
+                }
+            },
+        },
+        {
+            content: "the search hint fits its box",
+            trigger: ".o_wai_search_input",
+            run() {
+                const input = this.anchor;
+                const style = getComputedStyle(input, "::placeholder");
+                const context = document.createElement("canvas").getContext("2d");
+                context.font = `${style.fontSize} ${style.fontFamily}`;
+                const box = getComputedStyle(input);
+                const room =
+                    input.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
+                const width = context.measureText(input.placeholder).width;
+                if (width > room) {
+                    throw new Error(`"${input.placeholder}" needs ${width}px, has ${room}px`);
+                }
+            },
+        },
+        { trigger: ".o_wai_filters_toggle", run: "click" },
+        {
+            content: "the filters' choices read whole (and in a tooltip)",
+            trigger: ".o_wai_filter[data-filter=user_id][title]",
+            run() {
+                for (const value of document.querySelectorAll(".o_wai_filter .o_select_menu_toggler")) {
+                    if (value.scrollWidth > value.clientWidth) {
+                        throw new Error(`"${value.textContent.trim()}" is cut`);
+                    }
+                }
+            },
+        },
+        ...openRow("Cliente Português"),
+        {
+            content: "the header's number, protocol and connection stay on one line",
+            trigger: ".o_wai_header_sub:has(.o_wai_header_connection)",
+            run() {
+                oneLine(this.anchor.children, "the header's details");
+            },
+        },
+    ],
+});

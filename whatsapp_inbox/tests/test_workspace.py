@@ -120,6 +120,29 @@ class TestWorkspaceQueues(WhatsappInboxCase):
             conversation.with_user(self.agent)._send_text("Sim!")
         self.assertFalse(self.Workspace.workspace_list("all")["rows"][0]["unanswered_since"])
 
+    def test_a_page_costs_the_same_queries_whatever_its_lines(self):
+        def queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Workspace.workspace_list("all")
+            return self.env.cr.sql_log_count - before
+
+        status = self.env["whatsapp.inbox.lead.status"].create({"name": "Hot", "color": "#FF0000"})
+        self.customer("5531900000001", "Ana").write({"user_id": self.agent.id,
+                                                    "lead_status_id": status.id})
+        queries()  # caches of the first call (rules, ...)
+        few = queries()
+        for index in range(2, 7):
+            conversation = self.customer(f"553190000000{index}", f"Cliente {index}")
+            with freeze_time("2026-03-02 10:01:00"):
+                conversation.with_user(self.agent)._send_text("Olá!")  # Open
+            with freeze_time("2026-03-02 10:05:00"):
+                self.receive(payloads.text(f"553190000000{index}", "E agora?"))  # unanswered
+            self.assertTrue(conversation._workspace_unanswered_since())
+        self.assertEqual(len(self.Workspace.workspace_list("all")["rows"]), 6)
+        self.assertEqual(queries(), few)
+
     def test_filters_by_agent_department_connection_and_tags(self):
         ana = self.customer("5531900000001", "Ana")
         bia = self.customer("5531900000002", "Bia")

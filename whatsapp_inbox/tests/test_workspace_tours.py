@@ -130,6 +130,15 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.assertEqual(conversation.message_ids.filtered(
             lambda m: "finalized" in (m.body or "")).author_id, self.agent_a.partner_id)
 
+    def test_take_from_a_colleague_is_confirmed(self):
+        self.customer_writes("5511911110020", "Oi", "Held Customer")
+        conversation = self.conversation("5511911110020")
+        conversation.user_id = self.agent_a
+        self.start_inbox_tour("whatsapp_inbox_workspace_take_tour", "tour_agent_b")
+        self.assertEqual(conversation.user_id, self.agent_b)
+        self.assertTrue(conversation.message_ids.filtered(
+            lambda m: "Taken from Tour Agent A" in (m.body or "")))
+
     def test_register_and_link_contacts(self):
         self.customer_writes("5511911110006", "Oi", "New Lead")
         self.customer_writes("5511911110007", "Oi de novo", "Known Customer")

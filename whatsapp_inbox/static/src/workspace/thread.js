@@ -7,6 +7,7 @@ import { EmojiPicker } from "@web/core/emoji_picker/emoji_picker";
 import { FileModel } from "@web/core/file_viewer/file_model";
 import { useFileViewer } from "@web/core/file_viewer/file_viewer_hook";
 import { usePopover } from "@web/core/popover/popover_hook";
+import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { useService } from "@web/core/utils/hooks";
 import { useNow } from "@whatsapp_inbox/core/use_now";
 import { InboxComposer } from "./composer";
@@ -186,6 +187,21 @@ export class InboxThread extends Component {
             });
         }
         await this.props.model.afterAction();
+    }
+
+    /** Take the conversation; from another agent only once confirmed (they are told). */
+    take() {
+        const agent = this.conversation.agent;
+        if (!agent) {
+            return this.runAction("action_take");
+        }
+        this.dialog.add(ConfirmationDialog, {
+            title: _t("Take this conversation?"),
+            body: _t("%s is handling this conversation. They will be told you took it.", agent.name),
+            confirmLabel: _t("Take"),
+            confirm: () => this.runAction("action_take"),
+            cancel: () => {},
+        });
     }
 
     transfer() {

@@ -193,6 +193,24 @@ tours.add("whatsapp_inbox_workspace_finalize_tour", {
     ],
 });
 
+tours.add("whatsapp_inbox_workspace_take_tour", {
+    steps: () => [
+        ...openRow("Held Customer"),
+        { trigger: ".o_wai_header_agent:contains(Tour Agent A)" },
+        { trigger: "button[name=take]", run: "click" },
+        {
+            content: "taking from a colleague is asked first, naming them",
+            trigger: ".modal:contains(Tour Agent A is handling this conversation)",
+        },
+        { content: "changed my mind", trigger: ".modal .modal-footer .btn-secondary", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        { trigger: ".o_wai_header_agent:contains(Tour Agent A)" },
+        { trigger: "button[name=take]", run: "click" },
+        { trigger: ".modal .modal-footer .btn-primary:contains(Take)", run: "click" },
+        { content: "now it is mine", trigger: ".o_wai_header_agent:contains(Tour Agent B)" },
+    ],
+});
+
 tours.add("whatsapp_inbox_workspace_contacts_tour", {
     steps: () => [
         ...openRow("New Lead"),

@@ -79,7 +79,7 @@ class WhatsappInboxConnection(models.Model):
         "resource.calendar", "Business hours",
         help="Outside these hours, customers who write get the away message.")
     away_message = fields.Text(translate=True)
-    webhook_url = fields.Char(compute="_compute_webhook_url")
+    webhook_url = fields.Char("Webhook URL", compute="_compute_webhook_url")
     conversation_count = fields.Integer(compute="_compute_conversation_count")
 
     _sql_constraints = [

@@ -68,6 +68,20 @@ class WhatsappInboxConversation(models.Model):
                 [], ["name", "color"], limit=CHOICES),
             "lead_statuses": self.env["whatsapp.inbox.lead.status"].search_read(
                 [], ["name", "color"], limit=CHOICES),
+            "labels": self._workspace_labels(),
+        }
+
+    @api.model
+    def _workspace_labels(self):
+        """The names of the tabs and states, translated here: in the web client a short
+        word such as "All" or "Open" takes the translation of whichever module's terms
+        load last ("Tudo", "Aberto" in Portuguese), not the inbox's own."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "states": states,
+            "tabs": {**states, "waiting": self.env._("Waiting"), "unread": self.env._("Unread"),
+                     "mine": self.env._("Mine"), "all": self.env._("All"),
+                     "error": self.env._("Errors")},
         }
 
     @api.model

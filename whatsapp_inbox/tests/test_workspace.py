@@ -166,6 +166,16 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         self.assertEqual(self.Conversation.with_user(self.supervisor).workspace_setup()["filters"],
                          {})
 
+    def test_tab_and_state_names_are_the_inbox_s_own(self):
+        """Other apps translate "All" and "Open" too ("Tudo", "Aberto"): the workspace
+        names its tabs and states from the server, in the inbox's own words."""
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["whatsapp_inbox"], ["pt_BR"])
+        labels = self.Workspace.with_context(lang="pt_BR").workspace_setup()["labels"]
+        self.assertEqual((labels["tabs"]["all"], labels["tabs"]["unread"], labels["tabs"]["open"],
+                          labels["tabs"]["error"]), ("Todos", "Não lidos", "Em aberto", "Erros"))
+        self.assertEqual(labels["states"]["open"], "Em aberto")
+
     def test_setup_lists_the_filter_choices(self):
         setup = self.Workspace.workspace_setup()
         self.assertIn("Agent Smith", [a["name"] for a in setup["agents"]])

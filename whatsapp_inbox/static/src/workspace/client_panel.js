@@ -5,7 +5,7 @@ import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { FormViewDialog } from "@web/views/view_dialogs/form_view_dialog";
 import { InboxLinkDialog } from "./dialogs";
-import { CHANNELS, shortWhen, STATE_LABELS } from "./workspace_utils";
+import { CHANNELS, shortWhen } from "./workspace_utils";
 
 const MODEL = "whatsapp.inbox.conversation";
 
@@ -18,7 +18,7 @@ export class InboxClientPanel extends Component {
         this.orm = useService("orm");
         this.dialog = useService("dialog");
         this.state = useState(this.props.model.state);
-        this.stateLabels = STATE_LABELS;
+        this.stateLabels = this.state.setup.labels.states;
         this.shortWhen = shortWhen;
     }
 

@@ -11,25 +11,18 @@ import {
     initials,
     shortWhen,
     STATE_COLORS,
-    STATE_LABELS,
     waitInfo,
 } from "./workspace_utils";
 
 // the queues that mix states: their lines say which state each conversation is in
 const MIXED_TABS = new Set(["unread", "mine", "all"]);
 
+// the tabs, named by the server (workspace_setup's labels)
 export const TABS = [
-    { key: "waiting", label: _t("Waiting") },
-    { key: "unread", label: _t("Unread") },
-    { key: "mine", label: _t("Mine") },
-    { key: "all", label: _t("All") },
+    "waiting", "unread", "mine", "all",
     // the states: those to act on first, so that a narrow column shows them before history
-    { key: "new", label: _t("Not started") },
-    { key: "open", label: _t("Open") },
-    { key: "error", label: _t("Errors") },
-    { key: "bot", label: _t("Automated") },
-    { key: "done", label: _t("Finalized") },
-];
+    "new", "open", "error", "bot", "done",
+].map((key) => ({ key }));
 
 /** The left column: tabs with live counts, search, filters and the paged list. */
 export class InboxQueue extends Component {
@@ -43,7 +36,7 @@ export class InboxQueue extends Component {
         this.clock = useNow(30000);
         this.mainTabs = TABS.slice(0, 4);
         this.stateTabs = TABS.slice(4);
-        this.stateLabels = STATE_LABELS;
+        this.labels = this.state.setup.labels;
         this.stateColors = STATE_COLORS;
         this.channels = CHANNELS;
         this.placeholders = {

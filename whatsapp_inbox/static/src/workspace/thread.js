@@ -20,7 +20,6 @@ import {
     fileSize,
     fullDateTime,
     initials,
-    STATE_LABELS,
     timeOf,
     toDateTime,
 } from "./workspace_utils";
@@ -65,7 +64,7 @@ export class InboxThread extends Component {
         );
         this.fileViewer = useFileViewer();
         this.reactionPicker = usePopover(EmojiPicker, { position: "top" });
-        this.stateLabels = STATE_LABELS;
+        this.stateLabels = this.state.setup.labels.states;
         this.channels = CHANNELS;
         this.ticks = TICKS;
         this.mediaLabels = MEDIA_LABELS;

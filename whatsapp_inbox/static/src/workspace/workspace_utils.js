@@ -4,16 +4,6 @@ import { _t } from "@web/core/l10n/translation";
 import { deserializeDateTime, formatDate, formatDateTime } from "@web/core/l10n/dates";
 import { humanNumber } from "@web/core/utils/numbers";
 
-/** The inbox tabs that are states, as the header and the panel name them. */
-export const STATE_LABELS = {
-    new: _t("Not started"),
-    waiting: _t("Waiting"),
-    open: _t("Open"),
-    bot: _t("Automated"),
-    done: _t("Finalized"),
-    error: _t("Error"),
-};
-
 /** The colour of each state's badge, as on the kanban cards (o_whatsapp_inbox_state). */
 export const STATE_COLORS = {
     new: "info",

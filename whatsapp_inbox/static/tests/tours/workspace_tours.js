@@ -511,6 +511,11 @@ tours.add("whatsapp_inbox_workspace_portuguese_tour", {
     steps: () => [
         { content: "the Inbox in Portuguese", trigger: ".o_wai_tab[data-tab=waiting]:contains(Esperando)" },
         {
+            content: "in the inbox's own words, whatever other apps call All and Open",
+            trigger: ".o_wai_tab[data-tab=all]:contains(Todos)",
+        },
+        { trigger: ".o_wai_tab[data-tab=open]:contains(Em aberto)" },
+        {
             content: "two lines of tabs; the first whole, the second shows Errors",
             trigger: ".o_wai_tabs",
             run() {

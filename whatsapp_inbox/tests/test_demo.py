@@ -41,6 +41,17 @@ class TestDemoData(TransactionCase):
                          attended.browse())
         self.assertEqual(set(attended.current_attendance_id.mapped("state")), {"open"})
 
+    def test_agents_find_quick_replies_in_portuguese_and_spanish(self):
+        """"/" in the Inbox composer offers the demo's quick replies to every agent."""
+        agent = self.env.ref("whatsapp_inbox.user_agent_demo")
+        replies = self.env["mail.canned.response"].with_user(agent).search([])
+        self.assertGreaterEqual(set(replies.mapped("source")), {"ola", "prazo", "resolvido",
+                                                                 "hola"})
+        self.assertIn("{protocol}", replies.filtered(lambda r: r.source == "ola").substitution)
+        self.assertTrue(replies.filtered(lambda r: r.source == "resolvido")
+                        .substitution.endswith("[Sim, obrigado]\n[Ainda não]"),
+                        "ends with lines the composer turns into reply buttons")
+
     def test_local_numbers_are_brazilian(self):
         """The demo shop is Brazilian: (11) 9xxxx-xxxx typed by its agents is valid."""
         self.assertEqual(self.env.ref("base.main_company").country_id,

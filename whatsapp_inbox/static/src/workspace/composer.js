@@ -61,6 +61,8 @@ export class InboxComposer extends Component {
             sending: false,
             quickReplies: [],
             quickIndex: 0,
+            // after "/": the term typed (the popup shows, with a hint when nothing matches)
+            quickTerm: null,
             // an interactive message being written (see newInteractive), or null
             interactive: null,
         });
@@ -81,7 +83,7 @@ export class InboxComposer extends Component {
             () => {
                 this.ui.text = "";
                 this.ui.mode = "reply";
-                this.ui.quickReplies = [];
+                this.closeQuickReplies();
                 this.ui.interactive = null;
                 this.typingSentAt = 0;
             },
@@ -174,7 +176,7 @@ export class InboxComposer extends Component {
         if (match) {
             this.searchQuickReplies(match[1]);
         } else {
-            this.ui.quickReplies = [];
+            this.closeQuickReplies();
         }
     }
 
@@ -253,10 +255,22 @@ export class InboxComposer extends Component {
             ["source", "substitution"],
             { limit: 8, order: "last_used desc, source" }
         );
-        if (QUICK_REPLY.test(this.ui.text)) {
+        const match = this.ui.text.match(QUICK_REPLY);
+        if (match) {
             this.ui.quickReplies = found;
             this.ui.quickIndex = 0;
+            this.ui.quickTerm = match[1];
         }
+    }
+
+    closeQuickReplies() {
+        this.ui.quickReplies = [];
+        this.ui.quickTerm = null;
+    }
+
+    /** From the empty popup: Odoo's canned responses, where quick replies are written. */
+    openQuickReplies() {
+        return this.action.doAction("mail.mail_canned_response_action");
     }
 
     pickQuickReply(reply) {
@@ -270,7 +284,7 @@ export class InboxComposer extends Component {
             this.ui.interactive = newInteractive("button", [...titles, "", ""].slice(0, 3));
         }
         this.ui.text = titles.length ? lines.join("\n").trim() : reply.substitution || "";
-        this.ui.quickReplies = [];
+        this.closeQuickReplies();
         this.textareaRef.el.value = this.ui.text;
         this.textareaRef.el.focus();
     }
@@ -289,11 +303,11 @@ export class InboxComposer extends Component {
                 ev.preventDefault();
                 return;
             }
-            if (ev.key === "Escape") {
-                this.ui.quickReplies = [];
-                ev.preventDefault();
-                return;
-            }
+        }
+        if (ev.key === "Escape" && this.ui.quickTerm !== null) {
+            this.closeQuickReplies();
+            ev.preventDefault();
+            return;
         }
         if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
             ev.preventDefault();

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from ..tools import interactive, phone
+from .whatsapp_inbox_workspace import CHOICES
 
 
 class WhatsappInboxConversation(models.Model):
@@ -141,6 +142,27 @@ class WhatsappInboxConversation(models.Model):
     def workspace_typing(self, conversation_id):
         """The agent is typing: show it to the customer (rate-limited in ``_send_typing``)."""
         return self.browse(conversation_id)._send_typing()
+
+    @api.model
+    def workspace_transfer_agents(self):
+        """Who a conversation can be transferred to: the other agents, each with their
+        load (Open and Waiting conversations they hold) and presence (Odoo's
+        ``im_status``: online, away, offline), available and least busy first.
+
+        :return: ``[{"id", "name", "load", "im_status"}]``
+        """
+        agents = self.env["res.users"].search_fetch(
+            [("groups_id", "in", self.env.ref("whatsapp_inbox.group_agent").ids),
+             ("share", "=", False), ("id", "!=", self.env.uid)], ["name"], limit=CHOICES)
+        # one grouped query for all of them (index user_id, state)
+        load = dict(self._read_group(
+            [("user_id", "in", agents.ids), ("state", "in", ("open", "waiting"))],
+            ["user_id"], ["__count"]))
+        presence = {"online": 0, "away": 1}
+        rows = [{"id": agent.id, "name": agent.name or "", "load": load.get(agent, 0),
+                 "im_status": agent.im_status or "offline"} for agent in agents]
+        return sorted(rows, key=lambda row: (presence.get(row["im_status"], 2), row["load"],
+                                             row["name"].lower()))
 
     @api.model
     def workspace_transfer(self, conversation_id, user_id=False, department_id=False, note=""):

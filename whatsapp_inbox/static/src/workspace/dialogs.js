@@ -1,14 +1,24 @@
 /** @odoo-module **/
 
-import { Component, useState } from "@odoo/owl";
+import { Component, onWillStart, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
+import { _t } from "@web/core/l10n/translation";
 import { SelectMenu } from "@web/core/select_menu/select_menu";
 import { useAutofocus, useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
 
 const MODEL = "whatsapp.inbox.conversation";
 
-/** Transfer to an agent and/or a department, with a note the receiver reads. */
+const PRESENCE = {
+    online: { label: _t("Online"), icon: "fa-circle text-success" },
+    away: { label: _t("Away"), icon: "fa-circle text-warning" },
+    offline: { label: _t("Offline"), icon: "fa-circle-o text-muted" },
+};
+
+/**
+ * Transfer to an agent and/or a department, with a note the receiver reads. The
+ * other agents show their presence and load, available and least busy first.
+ */
 export class InboxTransferDialog extends Component {
     static template = "whatsapp_inbox.TransferDialog";
     static components = { Dialog, SelectMenu };
@@ -18,8 +28,21 @@ export class InboxTransferDialog extends Component {
         this.orm = useService("orm");
         this.ui = useState({ userId: false, departmentId: false, note: "", sending: false });
         const setup = this.props.model.state.setup;
-        this.agents = setup.agents.map((a) => ({ value: a.id, label: a.name }));
+        this.agents = [];
         this.departments = setup.departments.map((d) => ({ value: d.id, label: d.name }));
+        onWillStart(async () => {
+            const agents = await this.orm.call(MODEL, "workspace_transfer_agents", []);
+            this.agents = agents.map((agent) => ({
+                value: agent.id,
+                label: agent.name,
+                load: agent.load,
+                presence: PRESENCE[agent.im_status] || PRESENCE.offline,
+            }));
+        });
+    }
+
+    loadLabel(load) {
+        return load === 1 ? _t("1 conversation") : _t("%s conversations", load);
     }
 
     async confirm() {

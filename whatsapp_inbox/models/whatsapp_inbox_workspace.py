@@ -174,6 +174,9 @@ class WhatsappInboxConversation(models.Model):
         ``unanswered_since``: in an Open conversation, when the customer wrote after our
         last reply, the time of their last message (False otherwise): the line shows how
         long they have been waiting, as Waiting lines do.
+        ``awaiting_customer``: we spoke last (a reply, a template sent to a new contact) in
+        a conversation Not started or Open: nothing to do until the customer answers, and
+        the line says so quietly. Both come from fields the page already read.
         """
         return [{
             "id": conversation.id,
@@ -192,6 +195,7 @@ class WhatsappInboxConversation(models.Model):
             "meta_agent": conversation.handled_by == "meta_agent",
             "channel": conversation.channel,
             "unanswered_since": conversation._workspace_unanswered_since(),
+            "awaiting_customer": conversation._workspace_awaiting_customer(),
         } for conversation in self]
 
     def _workspace_unanswered_since(self):
@@ -200,6 +204,12 @@ class WhatsappInboxConversation(models.Model):
         if self.state == "open" and inbound and (not outbound or inbound > outbound):
             return inbound
         return False
+
+    def _workspace_awaiting_customer(self):
+        self.ensure_one()
+        inbound, outbound = self.last_inbound_at, self.last_outbound_at
+        return bool(self.state in ("new", "open") and outbound
+                    and (not inbound or outbound >= inbound))
 
     @api.model
     def workspace_counts(self, filters=None):

@@ -22,12 +22,17 @@ export const CHANNELS = {
     voip: { icon: "fa-phone", label: _t("Phone call") },
 };
 
-/** A server datetime ("2026-12-01 10:00:00", UTC) as a local luxon DateTime. */
+/** A server datetime ("2026-12-01 10:00:00", UTC) as a local luxon DateTime (one already
+ * read by a view, such as a field's value, is kept). */
 export function toDateTime(value) {
-    return value ? deserializeDateTime(value) : null;
+    if (!value) {
+        return null;
+    }
+    return value instanceof luxon.DateTime ? value : deserializeDateTime(value);
 }
 
-/** WhatsApp's way of telling when: "10:32" today, "Yesterday", a weekday, a date. */
+/** WhatsApp's way of telling when: "10:32" today, "Yesterday", a weekday, a date
+ * (``value``: a server datetime or a luxon DateTime). */
 export function shortWhen(value, now = luxon.DateTime.now()) {
     const date = toDateTime(value);
     if (!date) {

@@ -120,6 +120,29 @@ class TestWorkspaceQueues(WhatsappInboxCase):
             conversation.with_user(self.agent)._send_text("Sim!")
         self.assertFalse(self.Workspace.workspace_list("all")["rows"][0]["unanswered_since"])
 
+    def test_lines_where_we_spoke_last_await_the_customer(self):
+        conversation = self.customer(WA, "Maria", at="2026-03-02 10:00:00")
+        conversation.user_id = self.agent
+
+        def awaiting():
+            [row] = self.Workspace.workspace_list("mine")["rows"]
+            return row["awaiting_customer"]
+
+        self.assertFalse(awaiting(), "Waiting: the customer spoke last")
+        with freeze_time("2026-03-02 10:01:00"):
+            conversation.with_user(self.agent)._send_text("Olá!")
+        self.assertTrue(awaiting(), "answered: nothing to do until they write")
+        with freeze_time("2026-03-02 10:07:00"):
+            self.receive(payloads.text(WA, "Ainda está aí?"))
+        self.assertFalse(awaiting())
+        conversation.action_finalize()
+        reached_out = self.make_conversation(
+            "new", user_id=self.agent.id, last_outbound_at="2026-03-02 10:09:00",
+            last_message_at="2026-03-02 10:09:00")
+        [row] = self.Workspace.workspace_list("mine")["rows"]
+        self.assertEqual((row["id"], row["awaiting_customer"]), (reached_out.id, True),
+                         "a template sent to a new contact awaits their answer")
+
     def test_a_page_costs_the_same_queries_whatever_its_lines(self):
         def queries():
             self.env.flush_all()
@@ -181,6 +204,45 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         self.assertIn("Agent Smith", [a["name"] for a in setup["agents"]])
         self.assertIn("Sales", [d["name"] for d in setup["departments"]])
         self.assertEqual(setup["thresholds"], {"amber": 5, "red": 15})
+
+    def test_transfer_lists_the_others_with_their_load_and_presence(self):
+        """Not myself; each one's Open and Waiting conversations, counted in one query
+        for all of them; online first, then the least busy."""
+        busy = new_test_user(self.env, login="wa_busy", name="Busy Bea",
+                             groups="whatsapp_inbox.group_agent")
+        idle = new_test_user(self.env, login="wa_idle", name="Idle Ivo",
+                             groups="whatsapp_inbox.group_agent")
+        for state in ("open", "waiting", "waiting", "done", "bot", "new"):
+            self.make_conversation(state, user_id=busy.id)
+        self.make_conversation("open", user_id=self.agent.id)
+        self.env["bus.presence"].create([
+            {"user_id": busy.id, "status": "online"}, {"user_id": idle.id, "status": "away"}])
+
+        def agents():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            result = self.Workspace.workspace_transfer_agents()
+            return result, self.env.cr.sql_log_count - before
+
+        rows, _queries = agents()
+        by_name = {row["name"]: row for row in rows}
+        self.assertNotIn("Agent Smith", by_name, "not myself")
+        self.assertEqual((by_name["Busy Bea"]["load"], by_name["Busy Bea"]["im_status"]),
+                         (3, "online"), "Open and Waiting only")
+        self.assertEqual((by_name["Idle Ivo"]["load"], by_name["Idle Ivo"]["im_status"]),
+                         (0, "away"))
+        self.assertEqual(by_name["Supervisor Sue"]["im_status"], "offline")
+        self.assertEqual([row["name"] for row in rows][:2], ["Busy Bea", "Idle Ivo"])
+        _rows, few = agents()
+        for index in range(3):
+            self.make_conversation("open", user_id=new_test_user(
+                self.env, login=f"wa_more_{index}",
+                groups="whatsapp_inbox.group_agent").id)
+        agents()  # caches that new users and groups emptied (rules, access rights)
+        rows, more = agents()
+        self.assertEqual(more, few, "one query for the loads of all agents")
+        self.assertEqual(len(rows), len(_rows) + 3)
 
     def test_unknown_tab_is_refused(self):
         with self.assertRaises(UserError):

@@ -201,6 +201,30 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
         self.assertNotIn("Cliente pediu boleto", sent.mapped("body"))
 
+    def test_quick_replies_empty_then_written_in_canned_responses(self):
+        """"/" without any quick reply says so and leads to Odoo's canned responses."""
+        self.env["mail.canned.response"].search([]).unlink()
+        self.customer_writes("5511911110016", "Oi", "Quick Customer")
+        self.start_inbox_tour("whatsapp_inbox_workspace_quick_reply_empty_tour", "tour_agent_a")
+        self.assertEqual(self.env["mail.canned.response"].search([]).mapped("substitution"),
+                         ["Oi! Tudo bem?"])
+
+    def test_transfer_shows_who_is_available_and_their_load(self):
+        new_test_user(self.env, login="tour_agent_c", name="Tour Agent C",
+                                groups="whatsapp_inbox.group_agent")
+        self.customer_writes("5511911110017", "Oi", "Choice Customer")
+        for index, state in enumerate(("waiting", "open", "done")):
+            self.customer_writes(f"551191111003{index}", "Oi", f"Held {index}")
+            held = self.conversation(f"551191111003{index}")
+            held.user_id = self.agent_b
+            if state == "open":
+                held.with_user(self.agent_b)._send_text("Olá!")
+            elif state == "done":
+                held.action_finalize()
+        self.env["bus.presence"].create({"user_id": self.agent_b.id, "status": "online"})
+        self.start_inbox_tour("whatsapp_inbox_workspace_transfer_choices_tour", "tour_agent_a")
+        self.assertEqual(self.conversation("5511911110017").user_id, self.agent_b)
+
     def test_email_conversation_is_answered_from_its_form(self):
         """No WhatsApp window for email: the composer points to the form, icons say Email."""
         self.Conversation.create({"channel": "email", "email": "email.customer@example.com",

@@ -86,6 +86,17 @@ registry.category("web_tour.tours").add("whatsapp_inbox_tabs_tour", {
             trigger: `${card("Mine Open")}:has(${state("Open")})`,
         },
         {
+            content: "a card not Waiting tells when its last message was, as WhatsApp does",
+            trigger: `${card("Mine Open")} .o_whatsapp_inbox_when`,
+            run() {
+                const when = this.anchor.textContent.trim();
+                // written just now: its time ("Yesterday" if the day turned meanwhile)
+                if (!/^(\d{1,2}:\d{2}|Yesterday)/.test(when)) {
+                    throw new Error(`the card says "${when}", not the time of its last message`);
+                }
+            },
+        },
+        {
             trigger: `${card("Mine Closed")}:has(${state("Finalized")})`,
         },
         {

@@ -79,6 +79,11 @@ tours.add("whatsapp_inbox_workspace_answer_tour", {
             trigger: `${row("Tour Customer")} .o_wai_row_state_open.text-bg-success`,
         },
         { trigger: `${row("Tour Customer")}:not(:has(.o_wai_wait))` },
+        ...tab("mine"),
+        {
+            content: "in Mine, we spoke last: the line quietly says it waits for the customer",
+            trigger: `${row("Tour Customer")}.o_wai_row_awaiting .o_wai_row_preview .o_wai_awaiting`,
+        },
         signal("again"),
         {
             content: "the customer writes again: the open thread shows it",
@@ -86,8 +91,12 @@ tours.add("whatsapp_inbox_workspace_answer_tour", {
             timeout: 30000,
         },
         {
-            content: "the Open line now shows how long the customer waits for an answer",
+            content: "the line now shows how long the customer waits for an answer",
             trigger: `${row("Tour Customer")} .o_wai_row_state_open ~ .o_wai_wait`,
+        },
+        {
+            content: "and no longer looks settled",
+            trigger: `${row("Tour Customer")}:not(.o_wai_row_awaiting):not(:has(.o_wai_awaiting))`,
         },
     ],
 });
@@ -568,5 +577,76 @@ tours.add("whatsapp_inbox_workspace_portuguese_tour", {
                 oneLine(this.anchor.children, "the header's details");
             },
         },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_quick_reply_empty_tour", {
+    steps: () => [
+        ...openRow("Quick Customer"),
+        { content: "/ before any quick reply exists", trigger: ".o_wai_input", run: "edit /" },
+        {
+            content: "the popup says there is none yet, and where to write one",
+            trigger: ".o_wai_quick_replies .o_wai_quick_empty:contains(No quick replies yet)",
+        },
+        { content: "Escape closes it", trigger: ".o_wai_input", run: "press Escape" },
+        { trigger: ".o_wai_composer:not(:has(.o_wai_quick_replies))" },
+        { trigger: ".o_wai_input", run: "edit /" },
+        { trigger: ".o_wai_quick_empty .o_wai_quick_manage", run: "click" },
+        {
+            content: "Odoo's canned responses: write one",
+            trigger: ".o_breadcrumb:contains(Canned Responses)",
+        },
+        { trigger: ".o_control_panel .o_list_button_add", run: "click" },
+        { trigger: ".o_field_widget[name=source] input", run: "edit oi" },
+        { trigger: ".o_field_widget[name=substitution] textarea", run: "edit Oi! Tudo bem?" },
+        { trigger: ".o_form_button_save", run: "click" },
+        { trigger: ".o_form_saved" },
+        {
+            content: "back to the Inbox",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains(Inbox)",
+            run: "click",
+        },
+        ...openRow("Quick Customer"),
+        { trigger: ".o_wai_input", run: "edit /o" },
+        { content: "the new quick reply is offered", trigger: ".o_wai_quick_reply:contains(Oi! Tudo bem?)" },
+        { trigger: ".o_wai_input", run: "edit /zz" },
+        {
+            content: "a shortcut that matches nothing says so",
+            trigger: ".o_wai_quick_empty:contains(No quick reply matches)",
+        },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_transfer_choices_tour", {
+    steps: () => [
+        ...openRow("Choice Customer"),
+        { trigger: "button[name=transfer]", run: "click" },
+        { trigger: ".o_wai_transfer_user .o_select_menu_toggler", run: "click" },
+        {
+            content: "a colleague online, with the Open and Waiting conversations they hold",
+            trigger: ".o_select_menu_item:contains(Tour Agent B):has(.o_wai_presence.text-success):has(.o_wai_agent_load:contains(2 conversations))",
+        },
+        {
+            content: "an offline one says so",
+            trigger: ".o_select_menu_item:contains(Tour Agent C):has(.o_wai_presence.fa-circle-o):has(.o_wai_agent_load:contains(0 conversations))",
+        },
+        {
+            content: "not myself; the available first",
+            trigger: ".o_select_menu_menu",
+            run() {
+                const names = [...document.querySelectorAll(".o_wai_transfer_agent .o_select_menu_item_label")].map(
+                    (label) => label.textContent.trim()
+                );
+                if (names.includes("Tour Agent A")) {
+                    throw new Error("I am offered to myself");
+                }
+                if (names[0] !== "Tour Agent B") {
+                    throw new Error(`the first choice is ${names[0]}, not the colleague online`);
+                }
+            },
+        },
+        { trigger: ".o_select_menu_item:contains(Tour Agent B)", run: "click" },
+        { trigger: "button[name=confirm_transfer]", run: "click" },
+        { trigger: ".o_wai_header_agent:contains(Tour Agent B)" },
     ],
 });

@@ -599,8 +599,8 @@ tours.add("whatsapp_inbox_workspace_quick_reply_empty_tour", {
         { trigger: ".o_control_panel .o_list_button_add", run: "click" },
         { trigger: ".o_field_widget[name=source] input", run: "edit oi" },
         { trigger: ".o_field_widget[name=substitution] textarea", run: "edit Oi! Tudo bem?" },
-        { trigger: ".o_form_button_save", run: "click" },
-        { trigger: ".o_form_saved" },
+        { content: "its list is edited in place: save the line", trigger: ".o_list_button_save", run: "click" },
+        { trigger: ".o_data_row:not(.o_selected_row):contains(Oi! Tudo bem?)" },
         {
             content: "back to the Inbox",
             trigger: ".o_breadcrumb .breadcrumb-item a:contains(Inbox)",

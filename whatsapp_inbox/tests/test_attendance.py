@@ -40,6 +40,34 @@ class TestAttendance(WhatsappInboxCase):
         self.assertEqual(self.Conversation.search([("attendance_ids.protocol", "=",
                                                     attendance.protocol)]), conversation)
 
+    def test_attendance_states_do_not_read_like_the_conversations(self):
+        """A Waiting conversation's attendance is not "Open" (the conversation's Open
+        means an agent answered); the stored values stay open/closed."""
+        self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA)
+        attendance = conversation.current_attendance_id
+        self.assertEqual(conversation.state, "waiting")
+        conversation_labels = dict(conversation._fields["state"]._description_selection(self.env))
+        labels = dict(attendance._fields["state"]._description_selection(self.env))
+        self.assertEqual(labels, {"open": "In progress", "closed": "Closed"})
+        self.assertNotIn(labels[attendance.state], conversation_labels.values())
+
+    def test_protocol_preview_shows_the_next_number_without_taking_it(self):
+        self.receive(payloads.text(WA, "Oi"))
+        taken = self.conversation_of(WA).current_attendance_id.protocol
+        settings = self.env["res.config.settings"].create({
+            "whatsapp_inbox_protocol_prefix": "WA-%(year)s-", "whatsapp_inbox_protocol_padding": 4})
+        next_number = int(taken.rsplit("-", 1)[1]) + 1
+        preview = f"WA-{datetime.now():%Y}-{next_number:04d}"
+        self.assertEqual(settings.whatsapp_inbox_protocol_preview, preview)
+        self.assertEqual(settings.whatsapp_inbox_protocol_preview, preview, "read twice, same")
+        settings.execute()
+        self.receive(payloads.text("5511987654322", "Oi"))
+        self.assertEqual(self.conversation_of("5511987654322").current_attendance_id.protocol,
+                         preview)
+        typing = self.env["res.config.settings"].new({"whatsapp_inbox_protocol_prefix": "%(foo)s"})
+        self.assertFalse(typing.whatsapp_inbox_protocol_preview, "no preview of what fails")
+
     def test_agent_reply_records_the_first_response_then_finalize_closes(self):
         with freeze_time("2026-12-01 12:00:00"):
             self.receive(payloads.text(WA, "Oi"))

@@ -221,6 +221,15 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
             run: "edit WA%(year)s-",
         },
         {
+            content: "the next protocol number as it will read, the variables filled in",
+            trigger: ".o_field_widget[name=whatsapp_inbox_protocol_preview]:contains(WA20):not(:contains(%))",
+        },
+        {
+            content: "the largest inbound file in megabytes",
+            trigger: ".o_setting_box:contains(Inbound files):contains(MB) .o_field_widget[name=whatsapp_inbox_media_max_mb] input:value(25)",
+            run: "edit 10",
+        },
+        {
             trigger: ".o_setting_box:contains(Auto-finalize):contains(hours)",
         },
         {
@@ -236,6 +245,9 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
         },
         {
             trigger: ".o_field_widget[name=whatsapp_inbox_wait_red_minutes] input:value(10)",
+        },
+        {
+            trigger: ".o_field_widget[name=whatsapp_inbox_media_max_mb] input:value(10)",
         },
     ],
 });

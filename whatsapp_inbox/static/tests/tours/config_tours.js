@@ -98,6 +98,17 @@ registry.category("web_tour.tours").add("whatsapp_inbox_origins_tour", {
 registry.category("web_tour.tours").add("whatsapp_inbox_statuses_tour", {
     steps: () => [
         {
+            content: "the column titles are read whole, not cut to “Convers…”",
+            trigger: ".o_list_table thead th[data-name=conversation_count]",
+            run() {
+                for (const title of this.anchor.closest("thead").querySelectorAll("th span")) {
+                    if (title.scrollWidth > title.clientWidth) {
+                        throw new Error(`cut column title: ${title.textContent}`);
+                    }
+                }
+            },
+        },
+        {
             trigger: ".o_list_button_add",
             run: "click",
         },

@@ -232,6 +232,11 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
             run: "edit WA%(year)s-",
         },
         {
+            content: "leave the prefix: Odoo reads what was typed",
+            trigger: ".o_field_widget[name=whatsapp_inbox_protocol_padding] input",
+            run: "click",
+        },
+        {
             content: "the next protocol number as it will read, the variables filled in",
             trigger: ".o_field_widget[name=whatsapp_inbox_protocol_preview]:contains(WA20):not(:contains(%))",
         },

@@ -60,8 +60,11 @@ class ResConfigSettings(models.TransientModel):
                 (settings.whatsapp_inbox_media_max_bytes or 0) / MB)
 
     def _inverse_whatsapp_inbox_media_max_mb(self):
+        # a limit set in bytes by hand (not whole MB) stays as it is until the MB change
         for settings in self:
-            settings.whatsapp_inbox_media_max_bytes = settings.whatsapp_inbox_media_max_mb * MB
+            if settings.whatsapp_inbox_media_max_mb != round(
+                    (settings.whatsapp_inbox_media_max_bytes or 0) / MB):
+                settings.whatsapp_inbox_media_max_bytes = settings.whatsapp_inbox_media_max_mb * MB
 
     @api.depends("whatsapp_inbox_protocol_prefix", "whatsapp_inbox_protocol_padding")
     def _compute_whatsapp_inbox_protocol_preview(self):

@@ -273,6 +273,16 @@ class TestProtocolFormat(WhatsappInboxCase):
         self.assertEqual(self.env["ir.config_parameter"].get_param(
             "whatsapp_inbox.wait_red_minutes"), "31")
 
+    def test_settings_take_the_file_limit_in_mb_and_keep_it_in_bytes(self):
+        params = self.env["ir.config_parameter"]
+        params.set_param("whatsapp_inbox.media_max_bytes", 1500000)
+        self.assertEqual(self.env["res.config.settings"].create({}).whatsapp_inbox_media_max_mb, 1)
+        self.save_settings(whatsapp_inbox_wait_amber_minutes=4)
+        self.assertEqual(params.get_param("whatsapp_inbox.media_max_bytes"), "1500000",
+                         "a limit set by hand stays while its MB are not changed")
+        self.save_settings(whatsapp_inbox_media_max_mb=3)
+        self.assertEqual(params.get_param("whatsapp_inbox.media_max_bytes"), str(3 * 1024 * 1024))
+
     def test_a_broken_sequence_still_opens_the_attendance_and_keeps_the_message(self):
         sequence = self.env["whatsapp.inbox.attendance"]._protocol_sequence(
             self.connection.company_id)

@@ -144,3 +144,20 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attendance_report_tour",
         },
     ],
 });
+
+// tests/test_dashboard.py: the leads by origin and status draw each status in its colour.
+registry.category("web_tour.tours").add("whatsapp_inbox_lead_status_colors_tour", {
+    steps: () => [
+        {
+            content: "the Hot status is drawn in its own red",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            run() {
+                const chart = window.Chart.getChart(this.anchor);
+                const hot = chart.data.datasets.find((dataset) => dataset.label === "Hot");
+                if (!hot || hot.backgroundColor.toLowerCase() !== "#dc2626") {
+                    throw new Error(`Hot drawn in ${hot && hot.backgroundColor}`);
+                }
+            },
+        },
+    ],
+});

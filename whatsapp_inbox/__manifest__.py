@@ -44,6 +44,11 @@
     "assets": {
         "web.assets_backend": [
             "whatsapp_inbox/static/src/**/*",
+            # patches Odoo's graph and pivot views, which load lazily
+            ("remove", "whatsapp_inbox/static/src/reports/**/*"),
+        ],
+        "web.assets_backend_lazy": [
+            "whatsapp_inbox/static/src/reports/**/*",
         ],
         "web.assets_tests": [
             "whatsapp_inbox/static/tests/tours/**/*",

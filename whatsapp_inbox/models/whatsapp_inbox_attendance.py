@@ -23,7 +23,8 @@ class WhatsappInboxAttendance(models.Model):
     protocol = fields.Char(required=True, readonly=True, copy=False, index=True,
                            help="Given to the customer at the start of the service.")
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open",
+    # not the conversation's Open/Finalized: an attendance is in progress or closed
+    state = fields.Selection([("open", "In progress"), ("closed", "Closed")], default="open",
                              required=True, index=True)
     channel = fields.Selection(
         [("whatsapp", "WhatsApp"), ("sms", "SMS"), ("email", "Email"), ("voip", "VoIP")],

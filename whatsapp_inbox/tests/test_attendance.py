@@ -40,6 +40,34 @@ class TestAttendance(WhatsappInboxCase):
         self.assertEqual(self.Conversation.search([("attendance_ids.protocol", "=",
                                                     attendance.protocol)]), conversation)
 
+    def test_attendance_states_do_not_read_like_the_conversations(self):
+        """A Waiting conversation's attendance is not "Open" (the conversation's Open
+        means an agent answered); the stored values stay open/closed."""
+        self.receive(payloads.text(WA, "Oi"))
+        conversation = self.conversation_of(WA)
+        attendance = conversation.current_attendance_id
+        self.assertEqual(conversation.state, "waiting")
+        conversation_labels = dict(conversation._fields["state"]._description_selection(self.env))
+        labels = dict(attendance._fields["state"]._description_selection(self.env))
+        self.assertEqual(labels, {"open": "In progress", "closed": "Closed"})
+        self.assertNotIn(labels[attendance.state], conversation_labels.values())
+
+    def test_protocol_preview_shows_the_next_number_without_taking_it(self):
+        self.receive(payloads.text(WA, "Oi"))
+        taken = self.conversation_of(WA).current_attendance_id.protocol
+        settings = self.env["res.config.settings"].create({
+            "whatsapp_inbox_protocol_prefix": "WA-%(year)s-", "whatsapp_inbox_protocol_padding": 4})
+        next_number = int(taken.rsplit("-", 1)[1]) + 1
+        preview = f"WA-{datetime.now():%Y}-{next_number:04d}"
+        self.assertEqual(settings.whatsapp_inbox_protocol_preview, preview)
+        self.assertEqual(settings.whatsapp_inbox_protocol_preview, preview, "read twice, same")
+        settings.execute()
+        self.receive(payloads.text("5511987654322", "Oi"))
+        self.assertEqual(self.conversation_of("5511987654322").current_attendance_id.protocol,
+                         preview)
+        typing = self.env["res.config.settings"].new({"whatsapp_inbox_protocol_prefix": "%(foo)s"})
+        self.assertFalse(typing.whatsapp_inbox_protocol_preview, "no preview of what fails")
+
     def test_agent_reply_records_the_first_response_then_finalize_closes(self):
         with freeze_time("2026-12-01 12:00:00"):
             self.receive(payloads.text(WA, "Oi"))
@@ -244,6 +272,16 @@ class TestProtocolFormat(WhatsappInboxCase):
                            whatsapp_inbox_wait_red_minutes=31)
         self.assertEqual(self.env["ir.config_parameter"].get_param(
             "whatsapp_inbox.wait_red_minutes"), "31")
+
+    def test_settings_take_the_file_limit_in_mb_and_keep_it_in_bytes(self):
+        params = self.env["ir.config_parameter"]
+        params.set_param("whatsapp_inbox.media_max_bytes", 1500000)
+        self.assertEqual(self.env["res.config.settings"].create({}).whatsapp_inbox_media_max_mb, 1)
+        self.save_settings(whatsapp_inbox_wait_amber_minutes=4)
+        self.assertEqual(params.get_param("whatsapp_inbox.media_max_bytes"), "1500000",
+                         "a limit set by hand stays while its MB are not changed")
+        self.save_settings(whatsapp_inbox_media_max_mb=3)
+        self.assertEqual(params.get_param("whatsapp_inbox.media_max_bytes"), str(3 * 1024 * 1024))
 
     def test_a_broken_sequence_still_opens_the_attendance_and_keeps_the_message(self):
         sequence = self.env["whatsapp.inbox.attendance"]._protocol_sequence(

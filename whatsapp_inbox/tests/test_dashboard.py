@@ -245,6 +245,20 @@ class TestDashboardTour(LiveTourMixin, WhatsappInboxTourCase):
         self.start_live_tour("/odoo/whatsapp-inbox", "whatsapp_inbox_dashboard_tour",
                              "tour_supervisor", arrive=arrive)
 
+    def test_attendance_analysis_reads_durations_fits_and_counts_in_integers_tour(self):
+        conversation = self.customer_writes("5511987650045", "Ana Report")
+        now = datetime.now().replace(microsecond=0)
+        make_attendance(conversation, now, first_response_minutes=1540, state="closed")
+        make_attendance(conversation, now, first_response_minutes=1540, channel="sms")
+        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_attendance_action_report",
+                        "whatsapp_inbox_attendance_report_tour", login="tour_supervisor")
+
+    def test_leads_by_origin_and_status_in_the_statuses_colours_tour(self):
+        hot = self.env["whatsapp.inbox.lead.status"].create({"name": "Hot", "color": "#DC2626"})
+        self.customer_writes("5511987650046", "Ana Hot").lead_status_id = hot
+        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_conversation_action_report",
+                        "whatsapp_inbox_lead_status_colors_tour", login="tour_supervisor")
+
     def test_durations_read_in_whole_units_and_the_unassigned_bar_opens_them_tour(self):
         self.supervisor.tz = "UTC"
         self.customer_writes("5511987650043", "Wait Long", minutes_ago=95)

@@ -282,3 +282,5 @@ class TestConfigurationTours(WhatsappInboxTourCase):
         self.assertEqual((params.get_param("whatsapp_inbox.wait_amber_minutes"),
                           params.get_param("whatsapp_inbox.wait_red_minutes")), ("3", "10"))
         self.assertEqual(params.get_param("whatsapp_inbox.protocol_prefix"), "WA%(year)s-")
+        self.assertEqual(params.get_param("whatsapp_inbox.media_max_bytes"), str(10 * 1024 * 1024),
+                         "typed in MB, kept in bytes")

@@ -98,6 +98,17 @@ registry.category("web_tour.tours").add("whatsapp_inbox_origins_tour", {
 registry.category("web_tour.tours").add("whatsapp_inbox_statuses_tour", {
     steps: () => [
         {
+            content: "the column titles are read whole, not cut to “Convers…”",
+            trigger: ".o_list_table thead th[data-name=conversation_count]",
+            run() {
+                for (const title of this.anchor.closest("thead").querySelectorAll("th span")) {
+                    if (title.scrollWidth > title.clientWidth) {
+                        throw new Error(`cut column title: ${title.textContent}`);
+                    }
+                }
+            },
+        },
+        {
             trigger: ".o_list_button_add",
             run: "click",
         },
@@ -221,6 +232,20 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
             run: "edit WA%(year)s-",
         },
         {
+            content: "leave the prefix: Odoo reads what was typed",
+            trigger: ".o_field_widget[name=whatsapp_inbox_protocol_padding] input",
+            run: "click",
+        },
+        {
+            content: "the next protocol number as it will read, the variables filled in",
+            trigger: ".o_field_widget[name=whatsapp_inbox_protocol_preview]:contains(WA20):not(:contains(%))",
+        },
+        {
+            content: "the largest inbound file in megabytes",
+            trigger: ".o_setting_box:contains(Inbound files):contains(MB) .o_field_widget[name=whatsapp_inbox_media_max_mb] input:value(25)",
+            run: "edit 10",
+        },
+        {
             trigger: ".o_setting_box:contains(Auto-finalize):contains(hours)",
         },
         {
@@ -236,6 +261,9 @@ registry.category("web_tour.tours").add("whatsapp_inbox_settings_tour", {
         },
         {
             trigger: ".o_field_widget[name=whatsapp_inbox_wait_red_minutes] input:value(10)",
+        },
+        {
+            trigger: ".o_field_widget[name=whatsapp_inbox_media_max_mb] input:value(10)",
         },
     ],
 });

@@ -58,13 +58,13 @@ registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_tour", {
         { trigger: ".o_pivot_buttons button:contains(Measures)", run: "click" },
         {
             content: "switch to the 90th percentile of the first response",
-            trigger: ".o-dropdown--menu .o_menu_item:contains(first response p90 (min))",
+            trigger: ".o-dropdown--menu .o_menu_item:contains(first response p90):not(:contains(business))",
             run: "click",
         },
-        { trigger: ".o_pivot .o_pivot_measure_row:contains(first response p90 (min))" },
+        { trigger: ".o_pivot .o_pivot_measure_row:contains(first response p90)" },
         {
-            content: "p90 of 2, 4 and 12 minutes (the customers waiting are not answered yet)",
-            trigger: ".o_pivot .o_pivot_cell_value:contains(10.40)",
+            content: "p90 of 2, 4 and 12 minutes (10.4; the customers waiting are not answered yet)",
+            trigger: ".o_pivot .o_pivot_cell_value:contains(10 min)",
         },
     ],
 });
@@ -101,6 +101,63 @@ registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_durations_tour
         },
         {
             trigger: ".o_kanban_record:contains(Wait Long), .o_data_row:contains(Wait Long)",
+        },
+    ],
+});
+
+// tests/test_dashboard.py: the attendance analysis reads durations as the dashboard does,
+// fits the screen, and counts in whole numbers.
+registry.category("web_tour.tours").add("whatsapp_inbox_attendance_report_tour", {
+    steps: () => [
+        { trigger: ".o_pivot_view .o_pivot .o_pivot_cell_value" },
+        {
+            content: "a wait of 1,540 minutes reads in hours and minutes",
+            trigger: ".o_pivot .o_pivot_cell_value:contains(25 h 40)",
+        },
+        {
+            trigger: ".o_pivot:not(:has(.o_pivot_cell_value:contains(1,540)))",
+        },
+        {
+            content: "the default pivot fits the screen: channels are one click away",
+            trigger: ".o_pivot table",
+            run() {
+                const content = this.anchor.closest(".o_content");
+                if (content.scrollWidth > content.clientWidth) {
+                    throw new Error(`pivot ${content.scrollWidth}px in ${content.clientWidth}px`);
+                }
+            },
+        },
+        { trigger: ".o_pivot_header_cell_closed:contains(Total)", run: "click" },
+        { trigger: ".o-dropdown--menu .dropdown-item:contains(Channel)", run: "click" },
+        { trigger: ".o_pivot thead th:contains(WhatsApp)" },
+        { trigger: ".o_switch_view.o_graph", run: "click" },
+        {
+            content: "the count axis counts in whole numbers",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            run() {
+                const chart = window.Chart.getChart(this.anchor);
+                const labels = chart.scales.y.ticks.map((tick) => tick.label);
+                if (!labels.length || labels.some((label) => !/^\d+$/.test(label))) {
+                    throw new Error(`count ticks: ${labels.join(" ")}`);
+                }
+            },
+        },
+    ],
+});
+
+// tests/test_dashboard.py: the leads by origin and status draw each status in its colour.
+registry.category("web_tour.tours").add("whatsapp_inbox_lead_status_colors_tour", {
+    steps: () => [
+        {
+            content: "the Hot status is drawn in its own red",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            run() {
+                const chart = window.Chart.getChart(this.anchor);
+                const hot = chart.data.datasets.find((dataset) => dataset.label === "Hot");
+                if (!hot || hot.backgroundColor.toLowerCase() !== "#dc2626") {
+                    throw new Error(`Hot drawn in ${hot && hot.backgroundColor}`);
+                }
+            },
         },
     ],
 });

@@ -49,6 +49,10 @@ tours.add("whatsapp_inbox_workspace_answer_tour", {
         },
         { trigger: ".o_wai_attendances .o_wai_attendance_protocol:contains(-0)" },
         {
+            content: "the attendance reads In progress, not Open like a conversation's tab",
+            trigger: ".o_wai_attendance_item:has(.o_wai_attendance_protocol:contains(-0)) .o_wai_attendance_running:contains(In progress)",
+        },
+        {
             content: "opening it marked it read",
             trigger: `${row("Tour Customer")}:not(.o_wai_row_unread)`,
         },

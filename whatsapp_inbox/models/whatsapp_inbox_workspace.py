@@ -51,15 +51,13 @@ class WhatsappInboxConversation(models.Model):
     @api.model
     def workspace_setup(self):
         """What the workspace needs once: filter choices, thresholds, saved filters."""
-        agent_group = self.env.ref("whatsapp_inbox.group_agent")
         settings = self.env["res.users.settings"]._find_or_create_for_user(self.env.user)
         return {
             "uid": self.env.uid,
             "thresholds": self.new({}).wait_thresholds,
             "filters": settings.with_user(self.env.user).whatsapp_inbox_filters or {},
-            "agents": self.env["res.users"].search_read(
-                [("groups_id", "in", agent_group.ids), ("share", "=", False)], ["name"],
-                limit=CHOICES),
+            "agents": [{"id": agent.id, "name": agent.name}
+                       for agent in self._workspace_agents()],
             "departments": self.env["whatsapp.inbox.department"].search_read(
                 [], ["name"], limit=CHOICES),
             "connections": self.env["whatsapp.inbox.connection"].search_read(
@@ -70,6 +68,15 @@ class WhatsappInboxConversation(models.Model):
                 [], ["name", "color"], limit=CHOICES),
             "labels": self._workspace_labels(),
         }
+
+    @api.model
+    def _workspace_agents(self, domain=()):
+        """The agents (internal users of the agent group) matching ``domain``, with their
+        names read, at most ``CHOICES``."""
+        agent_group = self.env.ref("whatsapp_inbox.group_agent")
+        return self.env["res.users"].search_fetch(
+            [("groups_id", "in", agent_group.ids), ("share", "=", False), *domain], ["name"],
+            limit=CHOICES)
 
     @api.model
     def _workspace_labels(self):

@@ -9,7 +9,6 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from ..tools import interactive, phone
-from .whatsapp_inbox_workspace import CHOICES
 
 
 class WhatsappInboxConversation(models.Model):
@@ -151,9 +150,7 @@ class WhatsappInboxConversation(models.Model):
 
         :return: ``[{"id", "name", "load", "im_status"}]``
         """
-        agents = self.env["res.users"].search_fetch(
-            [("groups_id", "in", self.env.ref("whatsapp_inbox.group_agent").ids),
-             ("share", "=", False), ("id", "!=", self.env.uid)], ["name"], limit=CHOICES)
+        agents = self._workspace_agents([("id", "!=", self.env.uid)])
         # one grouped query for all of them (index user_id, state)
         load = dict(self._read_group(
             [("user_id", "in", agents.ids), ("state", "in", ("open", "waiting"))],

@@ -119,8 +119,12 @@ class TestInboxActions(WhatsappInboxCase):
         wizard.mobile = "+34 612 345 678"
         self.assertEqual((wizard.country_id, wizard.lang), (self.env.ref("base.es"), False),
                          "no Spanish installed: no language proposed")
+        self.env["res.lang"]._activate_lang("es_419")
+        wizard.mobile = "+54 9 11 2345-6789"
+        self.assertEqual((wizard.country_id, wizard.lang), (self.env.ref("base.ar"), "es_419"),
+                         "an Argentine reads Latin-American Spanish, as the survey picks it")
         wizard.action_register()
-        self.assertEqual(wizard.conversation_id.partner_id.country_id.code, "ES")
+        self.assertEqual(wizard.conversation_id.partner_id.country_id.code, "AR")
 
     def test_link_existing_contact_and_store_number(self):
         conversation = self.waiting()

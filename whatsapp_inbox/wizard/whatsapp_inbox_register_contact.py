@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_get_region_data_for_number
 
+from ..tools import phone
 from ..tools.mail import normalize_typed_email
 
 
@@ -55,10 +56,12 @@ class WhatsappInboxRegisterContact(models.TransientModel):
 
     @api.depends("country_id")
     def _compute_lang(self):
+        # as the satisfaction survey picks the customer's language (tools.phone)
         installed = [code for code, _name in self._get_languages()]
+        company_lang = self.env.company.partner_id.lang
         for wizard in self:
-            suffix = f"_{wizard.country_id.code}"
-            wizard.lang = next((code for code in installed if code.endswith(suffix)), False)
+            wizard.lang = phone.lang_of_region(wizard.country_id.code, installed,
+                                               preferred=company_lang)
 
     @api.constrains("email")
     def _check_email(self):

@@ -184,6 +184,8 @@ class WhatsappInboxConversation(models.Model):
         ``awaiting_customer``: we spoke last (a reply, a template sent to a new contact) in
         a conversation Not started or Open: nothing to do until the customer answers, and
         the line says so quietly. Both come from fields the page already read.
+        Both times are whole seconds (Meta's timestamps are): a customer message in the
+        same second as our reply counts as unanswered, never hidden as settled.
         """
         return [{
             "id": conversation.id,
@@ -208,7 +210,7 @@ class WhatsappInboxConversation(models.Model):
     def _workspace_unanswered_since(self):
         self.ensure_one()
         inbound, outbound = self.last_inbound_at, self.last_outbound_at
-        if self.state == "open" and inbound and (not outbound or inbound > outbound):
+        if self.state == "open" and inbound and (not outbound or inbound >= outbound):
             return inbound
         return False
 
@@ -216,7 +218,7 @@ class WhatsappInboxConversation(models.Model):
         self.ensure_one()
         inbound, outbound = self.last_inbound_at, self.last_outbound_at
         return bool(self.state in ("new", "open") and outbound
-                    and (not inbound or outbound >= inbound))
+                    and (not inbound or outbound > inbound))
 
     @api.model
     def workspace_counts(self, filters=None):

@@ -119,6 +119,12 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         with freeze_time("2026-03-02 10:08:00"):
             conversation.with_user(self.agent)._send_text("Sim!")
         self.assertFalse(self.Workspace.workspace_list("all")["rows"][0]["unanswered_since"])
+        # Meta's timestamps are whole seconds: a message in the second of our reply waits
+        with freeze_time("2026-03-02 10:08:00"):
+            self.receive(payloads.text(WA, "Obrigada"))
+        [row] = self.Workspace.workspace_list("all")["rows"]
+        self.assertEqual((row["unanswered_since"], row["awaiting_customer"]),
+                         (fields.Datetime.to_datetime("2026-03-02 10:08:00"), False))
 
     def test_lines_where_we_spoke_last_await_the_customer(self):
         conversation = self.customer(WA, "Maria", at="2026-03-02 10:00:00")

@@ -48,11 +48,13 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
 
     # ------------------------------------------------------------------ the outside world
 
-    def customer_writes(self, wa_id, text, name, connection=None):
+    def customer_writes(self, wa_id, text, name, connection=None, minutes_ago=0):
         """A customer message through the real, signed webhook route."""
         connection = connection or self.connection
+        sent_at = time.time() - 60 * minutes_ago
         payload = payloads.delivery(payloads.change(
-            connection.phone_number_id, messages=[payloads.text(wa_id, text)],
+            connection.phone_number_id,
+            messages=[payloads.text(wa_id, text, timestamp=sent_at)],
             contacts=[payloads.contact(wa_id, name)]))
         self.post_webhook(payload, connection.app_secret)
 
@@ -74,7 +76,9 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
 
     def test_answer_a_waiting_customer(self):
         """Waiting line, open (read receipt), type, Enter, ticks move live."""
-        self.customer_writes("5511911110001", "Quero um orçamento", "Tour Customer")
+        # a minute ago: our reply is later whatever the tour's speed (whole seconds)
+        self.customer_writes("5511911110001", "Quero um orçamento", "Tour Customer",
+                             minutes_ago=1)
         self.start_inbox_tour(
             "whatsapp_inbox_workspace_answer_tour", "tour_agent_a", deliver=self.meta_delivers,
             again=lambda: self.customer_writes("5511911110001", "Ainda está aí?",

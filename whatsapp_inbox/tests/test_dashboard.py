@@ -253,6 +253,17 @@ class TestDashboardTour(LiveTourMixin, WhatsappInboxTourCase):
         self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_attendance_action_report",
                         "whatsapp_inbox_attendance_report_tour", login="tour_supervisor")
 
+    def test_attendance_list_and_form_read_durations_tour(self):
+        conversation = self.customer_writes("5511987650047", "Ana List")
+        now = datetime.now().replace(microsecond=0)
+        make_attendance(conversation, now - timedelta(days=2), protocol="T-LIST-1",
+                        first_response_at=now - timedelta(days=1),
+                        first_response_minutes=1540, resolution_minutes=2880.5,
+                        closed_at=now, state="closed")
+        make_attendance(conversation, now, protocol="T-LIST-2")
+        self.start_tour("/odoo/action-whatsapp_inbox.whatsapp_inbox_attendance_action",
+                        "whatsapp_inbox_attendance_list_durations_tour", login="tour_supervisor")
+
     def test_leads_by_origin_and_status_in_the_statuses_colours_tour(self):
         hot = self.env["whatsapp.inbox.lead.status"].create({"name": "Hot", "color": "#DC2626"})
         self.customer_writes("5511987650046", "Ana Hot").lead_status_id = hot

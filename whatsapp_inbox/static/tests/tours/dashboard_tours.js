@@ -145,6 +145,35 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attendance_report_tour",
     ],
 });
 
+// tests/test_dashboard.py: the attendances list and form read durations as the reports do,
+// and leave empty what was not measured yet (no answer, still running).
+registry.category("web_tour.tours").add("whatsapp_inbox_attendance_list_durations_tour", {
+    steps: () => [
+        {
+            content: "1,540 minutes to the first answer read in hours and minutes",
+            trigger: ".o_data_row:contains(T-LIST-1) .o_field_whatsapp_inbox_minutes:contains(25 h 40)",
+        },
+        { trigger: ".o_data_row:contains(T-LIST-1) .o_field_whatsapp_inbox_minutes:contains(48 h 00)" },
+        {
+            trigger: ".o_list_view:not(:has(.o_data_row .o_data_cell:contains(1,540)))",
+        },
+        {
+            content: "the running attendance: no answer and no resolution yet, not \"0 s\"",
+            trigger: ".o_data_row:contains(T-LIST-2):not(:has(.o_field_whatsapp_inbox_minutes))",
+        },
+        { trigger: ".o_data_row:contains(T-LIST-1) .o_data_cell[name=protocol]", run: "click" },
+        {
+            content: "the form reads them the same way",
+            trigger: ".o_form_view .o_field_widget[name=first_response_minutes]:contains(25 h 40)",
+        },
+        { trigger: ".o_form_view .o_field_widget[name=resolution_minutes]:contains(48 h 00)" },
+        {
+            content: "no time in Automated: the line is hidden",
+            trigger: ".o_form_view:not(:has(.o_field_widget[name=bot_minutes]))",
+        },
+    ],
+});
+
 // tests/test_dashboard.py: the leads by origin and status draw each status in its colour.
 registry.category("web_tour.tours").add("whatsapp_inbox_lead_status_colors_tour", {
     steps: () => [

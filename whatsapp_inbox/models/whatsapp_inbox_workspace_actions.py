@@ -6,7 +6,7 @@ import re
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import plaintext2html
+from odoo.tools import escape_psql, plaintext2html
 
 from ..tools import interactive, phone
 
@@ -34,6 +34,26 @@ class WhatsappInboxConversation(models.Model):
         return [{"id": partner.id, "name": partner.name or "", "email": partner.email or "",
                  "phone": partner.mobile or partner.phone or "", "vat": partner.vat or ""}
                 for partner in partners]
+
+    @api.model
+    def workspace_quick_replies(self, conversation_id, term, limit=8):
+        """Canned responses after "/" in the composer: the shortcut equal to ``term``
+        first, then those starting with it, then those containing it (the last used first
+        within each).
+
+        :return: ``[{"id", "source", "substitution"}]``
+        """
+        Canned = self.env["mail.canned.response"]
+        found = Canned
+        term = escape_psql(term or "")
+        for pattern in (term, f"{term}%", f"%{term}%"):
+            if len(found) >= limit:
+                break
+            found |= Canned.search([("source", "=ilike", pattern), ("id", "not in", found.ids)],
+                                   order="last_used desc nulls last, source",
+                                   limit=limit - len(found))
+        return [{"id": reply.id, "source": reply.source, "substitution": reply.substitution or ""}
+                for reply in found]
 
     @api.model
     def workspace_send(self, conversation_id, body="", attachment_ids=(), reply_to_id=None):

@@ -24,6 +24,7 @@ from . import test_tours
 from . import test_demo
 from . import test_workspace
 from . import test_workspace_tours
+from . import test_quick_replies
 from . import test_platform_webhooks
 from . import test_platform_tours
 from . import test_scale

@@ -1,6 +1,6 @@
 import time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import payloads
@@ -212,6 +212,23 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.start_inbox_tour("whatsapp_inbox_workspace_quick_reply_empty_tour", "tour_agent_a")
         self.assertEqual(self.env["mail.canned.response"].search([]).mapped("substitution"),
                          ["Oi! Tudo bem?"])
+
+    def test_quick_reply_exact_shortcut_comes_first(self):
+        """/ola typed exactly sends /ola, though /hola (which contains it) was used last."""
+        agents = self.env.ref("whatsapp_inbox.group_agent")
+        self.env["mail.canned.response"].search([]).unlink()
+        self.env["mail.canned.response"].create([{
+            "source": "ola", "substitution": "Olá! Como posso ajudar?",
+            "group_ids": [Command.link(agents.id)],
+        }, {
+            "source": "hola", "substitution": "¡Hola! ¿Cómo podemos ayudarte?",
+            "last_used": fields.Datetime.now(), "group_ids": [Command.link(agents.id)],
+        }])
+        self.customer_writes("5511911110040", "Oi", "Greeting Customer")
+        self.start_inbox_tour("whatsapp_inbox_workspace_quick_reply_exact_tour", "tour_agent_a")
+        sent = self.conversation("5511911110040").wa_message_ids.filtered(
+            lambda m: m.direction == "out")
+        self.assertEqual(sent.mapped("body"), ["Olá! Como posso ajudar?"])
 
     def test_transfer_shows_who_is_available_and_their_load(self):
         new_test_user(self.env, login="tour_agent_c", name="Tour Agent C",

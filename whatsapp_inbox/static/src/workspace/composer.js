@@ -249,14 +249,14 @@ export class InboxComposer extends Component {
     }
 
     async searchQuickReplies(term) {
-        const found = await this.orm.searchRead(
-            "mail.canned.response",
-            [["source", "ilike", term]],
-            ["source", "substitution"],
-            { limit: 8, order: "last_used desc, source" }
-        );
+        // ranked by the server: exact shortcut, then starting with it, then containing it
+        const conversationId = this.conversation.id;
+        const found = await this.orm.call(MODEL, "workspace_quick_replies", [
+            conversationId,
+            term,
+        ]);
         const match = this.ui.text.match(QUICK_REPLY);
-        if (match) {
+        if (match && this.state.current?.conversation.id === conversationId) {
             this.ui.quickReplies = found;
             this.ui.quickIndex = 0;
             this.ui.quickTerm = match[1];

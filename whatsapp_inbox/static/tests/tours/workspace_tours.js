@@ -621,6 +621,26 @@ tours.add("whatsapp_inbox_workspace_quick_reply_empty_tour", {
     ],
 });
 
+tours.add("whatsapp_inbox_workspace_quick_reply_exact_tour", {
+    steps: () => [
+        ...openRow("Greeting Customer"),
+        {
+            content: "/ola typed exactly, though /hola (which contains it) was used last",
+            trigger: ".o_wai_input",
+            run: "edit /ola",
+        },
+        {
+            content: "the exact shortcut comes first, chosen",
+            trigger: ".o_wai_quick_reply:first-child.active:contains(/ola):contains(Olá! Como posso ajudar?)",
+        },
+        { trigger: ".o_wai_quick_reply:contains(/hola)" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_input:value(Olá! Como posso ajudar?)" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out:contains(Olá! Como posso ajudar?)" },
+    ],
+});
+
 tours.add("whatsapp_inbox_workspace_transfer_choices_tour", {
     steps: () => [
         ...openRow("Choice Customer"),

@@ -103,11 +103,18 @@ class WhatsappInboxConversation(models.Model):
     # ------------------------------------------------------------
 
     def _send_text(self, body, reply_to=None, automated=False):
-        """``{protocol}`` in any text (typed, quick reply, away or greeting message) is the
-        current attendance's protocol number."""
-        if body and PROTOCOL_PLACEHOLDER in body:
-            body = body.replace(PROTOCOL_PLACEHOLDER, self.attendance_protocol or "")
-        return super()._send_text(body, reply_to=reply_to, automated=automated)
+        """The text with its placeholders filled (``_fill_placeholders``)."""
+        return super()._send_text(self._fill_placeholders(body), reply_to=reply_to,
+                                  automated=automated)
+
+    def _fill_placeholders(self, text):
+        """``text`` as the customer gets it: ``{protocol}`` in any text (typed, quick reply,
+        away or greeting message) is the current attendance's protocol number. The
+        composer shows quick replies filled by this too."""
+        if text and PROTOCOL_PLACEHOLDER in text:
+            self.ensure_one()
+            text = text.replace(PROTOCOL_PLACEHOLDER, self.attendance_protocol or "")
+        return text
 
     # ------------------------------------------------------------
     # The Inbox workspace: protocol in the thread header, attendances in the client panel

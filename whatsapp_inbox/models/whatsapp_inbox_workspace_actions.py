@@ -39,10 +39,11 @@ class WhatsappInboxConversation(models.Model):
     def workspace_quick_replies(self, conversation_id, term, limit=8):
         """Canned responses after "/" in the composer: the shortcut equal to ``term``
         first, then those starting with it, then those containing it (the last used first
-        within each).
+        within each), each text filled in for this conversation as it will be sent.
 
         :return: ``[{"id", "source", "substitution"}]``
         """
+        conversation = self.browse(conversation_id)
         Canned = self.env["mail.canned.response"]
         found = Canned
         term = escape_psql(term or "")
@@ -52,7 +53,8 @@ class WhatsappInboxConversation(models.Model):
             found |= Canned.search([("source", "=ilike", pattern), ("id", "not in", found.ids)],
                                    order="last_used desc nulls last, source",
                                    limit=limit - len(found))
-        return [{"id": reply.id, "source": reply.source, "substitution": reply.substitution or ""}
+        return [{"id": reply.id, "source": reply.source,
+                 "substitution": conversation._fill_placeholders(reply.substitution or "")}
                 for reply in found]
 
     @api.model

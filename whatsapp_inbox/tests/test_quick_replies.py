@@ -22,6 +22,7 @@ class TestQuickReplies(WhatsappInboxCase):
             ("olaf", "Olá, aqui é o Olaf.", False),
             ("cola", "Cola aqui o código.", False),
             ("100%_pago", "Pagamento confirmado.", False),
+            ("protocolo", "Seu protocolo é {protocol}.", False),
         )])
 
     def setUp(self):
@@ -51,3 +52,13 @@ class TestQuickReplies(WhatsappInboxCase):
     def test_at_most_limit_replies(self):
         self.assertEqual(len(self.Conversation.with_user(self.agent).workspace_quick_replies(
             self.conversation.id, "", limit=3)), 3)
+
+    def test_texts_read_as_the_customer_gets_them(self):
+        protocol = self.conversation.attendance_protocol
+        self.assertTrue(protocol)
+        [reply] = self.Conversation.with_user(self.agent).workspace_quick_replies(
+            self.conversation.id, "protocolo")
+        self.assertEqual(reply["substitution"], f"Seu protocolo é {protocol}.")
+        self.conversation.with_user(self.agent)._send_text("Seu protocolo é {protocol}.")
+        self.assertEqual(self.conversation.wa_message_ids.filtered(
+            lambda m: m.direction == "out").body, reply["substitution"])

@@ -230,6 +230,18 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
             lambda m: m.direction == "out")
         self.assertEqual(sent.mapped("body"), ["Olá! Como posso ajudar?"])
 
+    def test_quick_reply_reads_as_the_customer_gets_it(self):
+        """{protocol} is filled in the composer already, not only once sent."""
+        self.env["mail.canned.response"].create({
+            "source": "protocolo", "substitution": "Seu protocolo é {protocol}.",
+            "group_ids": [Command.link(self.env.ref("whatsapp_inbox.group_agent").id)]})
+        self.customer_writes("5511911110041", "Qual o protocolo?", "Protocol Customer")
+        conversation = self.conversation("5511911110041")
+        conversation.current_attendance_id.protocol = "WA-TOUR-0042"
+        self.start_inbox_tour("whatsapp_inbox_workspace_quick_reply_filled_tour", "tour_agent_a")
+        sent = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        self.assertEqual(sent.mapped("body"), ["Seu protocolo é WA-TOUR-0042."])
+
     def test_transfer_shows_who_is_available_and_their_load(self):
         new_test_user(self.env, login="tour_agent_c", name="Tour Agent C",
                                 groups="whatsapp_inbox.group_agent")

@@ -249,7 +249,8 @@ export class InboxComposer extends Component {
     }
 
     async searchQuickReplies(term) {
-        // ranked by the server: exact shortcut, then starting with it, then containing it
+        // ranked by the server (exact shortcut, then starting with it, then containing
+        // it), the texts filled in ({protocol}...) as the customer will get them
         const conversationId = this.conversation.id;
         const found = await this.orm.call(MODEL, "workspace_quick_replies", [
             conversationId,

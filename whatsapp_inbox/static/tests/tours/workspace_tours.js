@@ -641,6 +641,21 @@ tours.add("whatsapp_inbox_workspace_quick_reply_exact_tour", {
     ],
 });
 
+tours.add("whatsapp_inbox_workspace_quick_reply_filled_tour", {
+    steps: () => [
+        ...openRow("Protocol Customer"),
+        { trigger: ".o_wai_input", run: "edit /proto" },
+        {
+            content: "the quick reply reads as the customer will get it: its protocol filled in",
+            trigger: ".o_wai_quick_reply:contains(Seu protocolo é WA-TOUR-0042.)",
+        },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_input:value(Seu protocolo é WA-TOUR-0042.)" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out:contains(Seu protocolo é WA-TOUR-0042.)" },
+    ],
+});
+
 tours.add("whatsapp_inbox_workspace_transfer_choices_tour", {
     steps: () => [
         ...openRow("Choice Customer"),

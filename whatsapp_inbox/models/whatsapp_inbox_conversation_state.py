@@ -37,6 +37,17 @@ _IN_TRANSITION = contextvars.ContextVar("whatsapp_inbox_in_transition", default=
 class WhatsappInboxConversation(models.Model):
     _inherit = "whatsapp.inbox.conversation"
 
+    awaiting_answer = fields.Boolean(
+        compute="_compute_awaiting_answer",
+        help="The customer waits for our answer: Waiting, or Open with a message of theirs "
+             "after our last reply. Finalize asks first.")
+
+    @api.depends("state", "last_inbound_at", "last_outbound_at")
+    def _compute_awaiting_answer(self):
+        for conversation in self:
+            conversation.awaiting_answer = (conversation.state == "waiting" or bool(
+                conversation._workspace_unanswered_since()))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -69,6 +69,7 @@ class WhatsappInboxConversation(models.Model):
             "email": self.email or "",
             "connection": self.connection_id.name or "",
             "state": self.state,
+            "awaiting_answer": self.awaiting_answer,
             "agent": self._workspace_named(self.user_id),
             "department": self.department_id.name or "",
             "unread": self.unread,

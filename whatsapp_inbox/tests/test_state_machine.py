@@ -130,6 +130,20 @@ class TestStateMachine(WhatsappInboxCase):
             self.assertEqual(str(conversation.closed_at), NOW)
             self.assertIn("finalized", conversation.message_ids[0].body)
 
+    def test_awaiting_answer_while_waiting_or_open_with_the_customer_last(self):
+        """What makes Finalize ask first (Inbox header, conversation form)."""
+        earlier, later = "2026-03-02 10:00:00", "2026-03-02 10:05:00"
+        for state, vals, expected in (
+            ("waiting", {"last_inbound_at": earlier}, True),
+            ("open", {"last_inbound_at": later, "last_outbound_at": earlier}, True),
+            ("open", {"last_inbound_at": earlier, "last_outbound_at": later}, False),
+            ("new", {}, False),
+            ("bot", {"last_inbound_at": later}, False),
+            ("done", {"last_inbound_at": later}, False),
+        ):
+            conversation = self.make_conversation(state, **vals)
+            self.assertEqual(conversation.awaiting_answer, expected, f"{state} {vals}")
+
     def test_finalize_twice_is_refused(self):
         with self.assertRaises(UserError):
             self.make_conversation("done").action_finalize()

@@ -134,6 +134,15 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.assertEqual(conversation.message_ids.filtered(
             lambda m: "finalized" in (m.body or "")).author_id, self.agent_a.partner_id)
 
+    def test_finalize_asks_only_while_the_customer_waits(self):
+        # a minute old: our reply is later, whatever the second the tour sends it in
+        self.customer_writes("5511911110042", "Tudo certo?", "Answered Customer", minutes_ago=1)
+        self.start_inbox_tour("whatsapp_inbox_workspace_finalize_answered_tour", "tour_agent_a")
+        conversation = self.conversation("5511911110042")
+        self.assertEqual(conversation.state, "done")
+        self.assertEqual(conversation.wa_message_ids.filtered(
+            lambda m: m.direction == "out").body, "Resolvido, obrigado!")
+
     def test_take_from_a_colleague_is_confirmed(self):
         self.customer_writes("5511911110020", "Oi", "Held Customer")
         conversation = self.conversation("5511911110020")

@@ -203,6 +203,20 @@ export class InboxThread extends Component {
         });
     }
 
+    /** Finalize; while the customer waits for our answer, only once confirmed. */
+    finalize() {
+        if (!this.conversation.awaiting_answer) {
+            return this.runAction("action_finalize");
+        }
+        this.dialog.add(ConfirmationDialog, {
+            title: _t("Finalize without answering?"),
+            body: _t("%s is waiting for an answer. Finalize the conversation anyway?", this.conversation.name),
+            confirmLabel: _t("Finalize"),
+            confirm: () => this.runAction("action_finalize"),
+            cancel: () => {},
+        });
+    }
+
     transfer() {
         this.dialog.add(InboxTransferDialog, {
             model: this.props.model,

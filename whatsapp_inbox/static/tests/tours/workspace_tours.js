@@ -194,6 +194,11 @@ tours.add("whatsapp_inbox_workspace_finalize_tour", {
     steps: () => [
         ...openRow("Closing Customer"),
         { trigger: "button[name=finalize]", run: "click" },
+        {
+            content: "the customer waits for an answer: finalizing is asked first",
+            trigger: ".modal:contains(Closing Customer is waiting for an answer)",
+        },
+        { trigger: ".modal .modal-footer .btn-primary:contains(Finalize)", run: "click" },
         { trigger: ".o_wai_state_done" },
         { trigger: ".o_wai_system:contains(finalized)" },
         count("done", 1),
@@ -203,6 +208,24 @@ tours.add("whatsapp_inbox_workspace_finalize_tour", {
         { trigger: ".o_wai_state_open" },
         { trigger: ".o_wai_rows:not(:has(.o_wai_row:contains(Closing Customer)))" },
         count("open", 1),
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_finalize_answered_tour", {
+    steps: () => [
+        ...openRow("Answered Customer"),
+        { trigger: ".o_wai_state_waiting" },
+        { trigger: "button[name=finalize]", run: "click" },
+        { trigger: ".modal:contains(Answered Customer is waiting for an answer)" },
+        { content: "not yet: answer first", trigger: ".modal .modal-footer .btn-secondary", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        { trigger: ".o_wai_state_waiting" },
+        { trigger: ".o_wai_input", run: "edit Resolvido, obrigado!" },
+        { trigger: ".o_wai_input", run: "press Enter" },
+        { trigger: ".o_wai_out:contains(Resolvido, obrigado!)" },
+        { trigger: ".o_wai_state_open" },
+        { content: "answered: one click finalizes", trigger: "button[name=finalize]", run: "click" },
+        { trigger: ".o_wai_state_done" },
     ],
 });
 

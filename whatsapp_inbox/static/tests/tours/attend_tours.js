@@ -100,6 +100,14 @@ registry.category("web_tour.tours").add("whatsapp_inbox_attend_tour", {
             run: "click",
         },
         {
+            content: "the customer waits for an answer: asked first",
+            trigger: ".modal:contains(The customer is waiting for an answer)",
+        },
+        {
+            trigger: ".modal-footer button:contains(Ok)",
+            run: "click",
+        },
+        {
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Finalized)",
         },
         {
@@ -213,6 +221,14 @@ registry.category("web_tour.tours").add("whatsapp_inbox_take_reopen_tour", {
         },
         {
             trigger: ".o_form_view button[name=action_finalize]",
+            run: "click",
+        },
+        {
+            content: "taken but not answered: asked first",
+            trigger: ".modal:contains(The customer is waiting for an answer)",
+        },
+        {
+            trigger: ".modal-footer button:contains(Ok)",
             run: "click",
         },
         {

@@ -597,11 +597,36 @@ tours.add("whatsapp_inbox_workspace_portuguese_tour", {
             },
         },
         ...openRow("Cliente Português"),
+        { trigger: ".o_wai_header_actions button[name=take]" },
         {
-            content: "the header's number, protocol and connection stay on one line",
+            content: "the header's number, protocol, connection and agent stay on one line",
             trigger: ".o_wai_header_sub:has(.o_wai_header_connection)",
             run() {
                 oneLine(this.anchor.children, "the header's details");
+            },
+        },
+        {
+            content: "the connection reads whole, Take shown beside the name",
+            trigger: ".o_wai_header_connection:contains(Atendimento ao cliente)",
+            run() {
+                if (this.anchor.scrollWidth > this.anchor.clientWidth) {
+                    throw new Error(`the connection is cut (${this.anchor.scrollWidth}px in ${this.anchor.clientWidth}px)`);
+                }
+            },
+        },
+        {
+            content: "each icon of the details stands apart from its text",
+            trigger: ".o_wai_header_agent:contains(Tour Agent B · Vendas)",
+            run() {
+                for (const icon of document.querySelectorAll(".o_wai_header_sub i.fa")) {
+                    const text = document.createRange();
+                    text.selectNodeContents(icon.parentElement);
+                    text.setStartAfter(icon);
+                    const gap = text.getBoundingClientRect().left - icon.getBoundingClientRect().right;
+                    if (gap < 2) {
+                        throw new Error(`"${icon.parentElement.textContent.trim()}": ${gap}px after its icon`);
+                    }
+                }
             },
         },
     ],

@@ -37,6 +37,16 @@ export function formatMinutes(minutes) {
     });
 }
 
+// steps of an axis of minutes that read whole: minutes, then hours, then days
+const MINUTE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440];
+const MAX_TICKS = 8;
+
+/** The step of an axis of minutes up to ``longest``: at most MAX_TICKS ticks. */
+function minuteStep(longest) {
+    const step = MINUTE_STEPS.find((minutes) => longest / minutes <= MAX_TICKS);
+    return step || Math.ceil(longest / MAX_TICKS / 1440) * 1440;
+}
+
 /**
  * The supervisor dashboard: who waits now and since when, each agent's load against
  * their cap, today against yesterday, the last 14 days. One RPC
@@ -174,24 +184,54 @@ export class InboxDashboard extends Component {
                     labels: days,
                     datasets: [
                         {
-                            label: _t("Average (min)"),
+                            label: _t("Average"),
                             data: data.trend.map((row) => row.first_response),
                             borderColor: BLUE,
                             backgroundColor: BLUE,
                             spanGaps: true,
+                            order: 1,
                         },
                         {
-                            label: _t("90th percentile (min)"),
+                            // dashed and hollow, over the average: a day of one attendance
+                            // has both at the same point, and both show
+                            label: _t("90th percentile"),
                             data: data.trend.map((row) => row.first_response_p90),
                             borderColor: ORANGE,
                             backgroundColor: ORANGE,
+                            borderDash: [6, 4],
+                            pointStyle: "rectRot",
+                            pointRadius: 6,
+                            pointBorderWidth: 2,
+                            pointBackgroundColor: "transparent",
                             spanGaps: true,
+                            order: 0,
                         },
                     ],
                 },
-                options: this.chartOptions(() => this.openReport({}, "graph")),
+                options: this.minutesOptions(
+                    this.chartOptions(() => this.openReport({}, "graph")),
+                    data.trend.flatMap((row) => [row.first_response, row.first_response_p90])
+                ),
             },
         };
+    }
+
+    /** ``options`` of a chart of durations: axis and tooltips read as the cards do
+     * ("1 h 05"), on whole steps up to the longest of ``values``. */
+    minutesOptions(options, values) {
+        const longest = Math.max(0, ...values.filter((value) => value !== null));
+        options.scales.y.ticks = {
+            stepSize: minuteStep(longest),
+            callback: (value) => (value ? formatMinutes(value) : "0"),
+        };
+        options.plugins.tooltip = {
+            callbacks: {
+                label: (item) => `${item.dataset.label}: ${formatMinutes(item.parsed.y)}`,
+            },
+        };
+        // the legend in the order of the datasets, whatever order they are drawn in
+        options.plugins.legend.labels = { sort: (a, b) => a.datasetIndex - b.datasetIndex };
+        return options;
     }
 
     chartOptions(onClick, stacked = false) {

@@ -86,6 +86,42 @@ registry.category("web_tour.tours").add("whatsapp_inbox_dashboard_durations_tour
             trigger: ".o_wai_kpi_attendances .o_wai_kpi_note:contains(+2 vs yesterday)",
         },
         {
+            content: "nobody rated: the count alone, with no gap before it",
+            trigger: ".o_wai_kpi_csat .o_wai_kpi_note",
+            run() {
+                const count = this.anchor.querySelector(".o_wai_csat_count");
+                if (this.anchor.textContent !== "(0 rated)" || getComputedStyle(count).marginLeft !== "0px") {
+                    throw new Error(`"${this.anchor.textContent}", margin ${getComputedStyle(count).marginLeft}`);
+                }
+            },
+        },
+        {
+            content: "first response: the axis and the tooltips read durations; the p90 shows",
+            trigger: ".o_wai_chart_first_response canvas",
+            run() {
+                const chart = window.Chart.getChart(this.anchor);
+                const labels = chart.scales.y.ticks.map((tick) => tick.label);
+                const whole = /^(0|\d+ min|\d+ h \d\d)$/;
+                if (labels.length < 3 || labels.some((label) => !whole.test(label))) {
+                    throw new Error(`y axis: ${labels.join(", ")}`);
+                }
+                if (!labels.includes("1 h 30")) {
+                    throw new Error(`y axis: ${labels.join(", ")}, for up to 100 minutes`);
+                }
+                const p90 = chart.data.datasets[1];
+                if (!chart.isDatasetVisible(1) || !p90.borderDash.length || p90.order >= chart.data.datasets[0].order) {
+                    throw new Error("the 90th percentile hides under the average");
+                }
+                const label = chart.options.plugins.tooltip.callbacks.label({
+                    dataset: p90,
+                    parsed: { y: 100 },
+                });
+                if (label !== "90th percentile: 1 h 40") {
+                    throw new Error(`tooltip: ${label}`);
+                }
+            },
+        },
+        {
             content: "the first bar holds the customers nobody holds: it opens them",
             trigger: ".o_wai_chart_agents canvas",
             run() {

@@ -144,15 +144,21 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
             lambda m: "Taken from Tour Agent A" in (m.body or "")))
 
     def test_register_and_link_contacts(self):
+        """Register opens the conversation's dialog: the number's country and language,
+        one valid e-mail; a cancelled one creates nothing."""
+        self.env["res.lang"]._activate_lang("es_419")
         self.customer_writes("5511911110006", "Oi", "New Lead")
+        self.customer_writes("5491123456789", "Hola", "Cliente Argentino")
         self.customer_writes("5511911110007", "Oi de novo", "Known Customer")
         partner = self.env["res.partner"].create({
             "name": "Known Partner", "email": "known@example.com", "vat": "529.982.247-25"})
         partners_before = self.env["res.partner"].search_count([])
         self.start_inbox_tour("whatsapp_inbox_workspace_contacts_tour", "tour_agent_a")
-        registered = self.conversation("5511911110006").partner_id
-        self.assertEqual((registered.name, registered.mobile),
-                         ("New Lead Silva", "+55 11 91111-0006"))
+        self.assertFalse(self.conversation("5511911110006").partner_id)
+        registered = self.conversation("5491123456789").partner_id
+        self.assertEqual(
+            (registered.name, registered.email, registered.country_id.code, registered.lang),
+            ("Juan Pérez", "juan@example.com", "AR", "es_419"))
         self.assertEqual(self.env["res.partner"].search_count([]), partners_before + 1,
                          "the cancelled registration left no contact behind")
         self.assertEqual(self.conversation("5511911110007").partner_id, partner)

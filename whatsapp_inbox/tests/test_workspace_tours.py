@@ -163,6 +163,19 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
                          "the cancelled registration left no contact behind")
         self.assertEqual(self.conversation("5511911110007").partner_id, partner)
 
+    def test_other_channels_read_as_bubbles(self):
+        """What an agent sent by SMS or e-mail, and a call's notes, are outgoing bubbles
+        with their channel; the line that the attendance started stays a system line."""
+        Start = self.env["whatsapp.inbox.start"].with_user(self.agent_a)
+        for channel, name, body, extra in (
+                ("sms", "Cliente SMS", "Seu pedido 777 foi enviado",
+                 {"phone": "+55 11 97777-1234"}),
+                ("email", "Cliente Email", "Segue a proposta", {
+                    "email": "cliente@example.com", "subject": "Proposta 42"}),
+                ("voip", "Cliente Fone", "Quer um orçamento", {"phone": "+55 11 97777-5678"})):
+            Start.create({"channel": channel, "name": name, "body": body, **extra}).action_start()
+        self.start_inbox_tour("whatsapp_inbox_workspace_channels_tour", "tour_agent_a")
+
     def test_search_and_filters(self):
         self.customer_writes("5511911110008", "Preciso de um boleto", "Search Customer")
         self.customer_writes("5511911110008", "Obrigado", "Search Customer")

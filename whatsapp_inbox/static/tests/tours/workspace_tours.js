@@ -278,6 +278,38 @@ tours.add("whatsapp_inbox_workspace_contacts_tour", {
     ],
 });
 
+tours.add("whatsapp_inbox_workspace_channels_tour", {
+    steps: () => [
+        ...tab("mine"),
+        {
+            content: "the line shows the SMS sent as its last message",
+            trigger: `${row("Cliente SMS")}:contains(Seu pedido 777 foi enviado)`,
+        },
+        ...openRow("Cliente SMS"),
+        {
+            content: "the SMS is our bubble, with its channel and author",
+            trigger: ".o_wai_line.o_wai_out[data-channel=sms]:contains(Seu pedido 777 foi enviado) .o_wai_channel_label:contains(SMS):contains(Tour Agent A)",
+        },
+        {
+            content: "the start of the attendance stays a system line",
+            trigger: ".o_wai_system:contains(Attendance started on SMS by Tour Agent A)",
+        },
+        { trigger: ".o_wai_messages:not(:has(.o_wai_system:contains(Seu pedido 777)))" },
+        { trigger: `${row("Cliente Email")}:contains(Segue a proposta)` },
+        ...openRow("Cliente Email"),
+        {
+            content: "the email is our bubble, with its subject",
+            trigger: ".o_wai_line.o_wai_out[data-channel=email]:has(.o_wai_subject:contains(Proposta 42)):contains(Segue a proposta)",
+        },
+        { trigger: `${row("Cliente Fone")}:contains(Quer um orçamento)` },
+        ...openRow("Cliente Fone"),
+        {
+            content: "the call's notes are our bubble",
+            trigger: ".o_wai_line.o_wai_out[data-channel=voip]:contains(Quer um orçamento) .o_wai_channel_label:contains(Phone call)",
+        },
+    ],
+});
+
 tours.add("whatsapp_inbox_workspace_search_tour", {
     steps: () => [
         ...tab("all"),

@@ -46,7 +46,7 @@ class WhatsappInboxStart(models.TransientModel):
     header_filename = fields.Char()
     preview = fields.Text(compute="_compute_preview")
     subject = fields.Char(default=lambda self: self.env.company.name)
-    body = fields.Text("Message / call notes")
+    body = fields.Text(help="The SMS, the email's body or the notes of the call.")
     # one conversation per customer and WhatsApp number: the attendance starts in the one
     # that exists, which the form shows as soon as the number is typed
     existing_conversation_id = fields.Many2one(

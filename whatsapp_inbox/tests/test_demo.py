@@ -65,3 +65,11 @@ class TestDemoData(TransactionCase):
         conversation = self.env["whatsapp.inbox.conversation"].search(
             [("connection_id", "=", template.connection_id.id)], limit=1)
         self.assertEqual(template._default_values(conversation)["button_1"], "NATAL10")
+
+    def test_conversations_with_a_last_message_show_it(self):
+        """A line of the queue with a preview opens on a thread that has that message."""
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        for conversation in Conversation.search([("last_message_preview", "!=", False)]):
+            bubbles = Conversation.workspace_open(conversation.id)["messages"]
+            self.assertTrue([b for b in bubbles if b["kind"] in ("whatsapp", "channel")],
+                            f"{conversation.name}: a blank thread")

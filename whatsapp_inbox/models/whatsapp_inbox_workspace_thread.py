@@ -101,7 +101,8 @@ class WhatsappInboxConversation(models.Model):
 
     def _workspace_bubbles(self, lines):
         """Chat bubbles of mail.message ``lines`` (oldest first): WhatsApp messages with
-        their ticks, failure, quote and media; internal notes; system lines."""
+        their ticks, failure, quote and media; SMS, e-mails and calls; internal notes;
+        system lines."""
         self.ensure_one()
         if not lines:
             return []
@@ -125,15 +126,35 @@ class WhatsappInboxConversation(models.Model):
             if not body and not attachments:
                 continue  # tracking-only lines: the header shows the current values
             is_note = line.message_type == "comment" and line.subtype_id == note
-            bubbles.append({
+            bubble = {
                 "id": line.id,
                 "kind": "note" if is_note else "system",
                 "date": line.date,
                 "author": line.author_id.name or "",
                 "body": body,
                 "attachments": attachments,
-            })
+            }
+            channel = self._workspace_line_channel(line)
+            if channel:
+                bubble.update(kind="channel", channel=channel[0], direction=channel[1],
+                              subject=line.subject or "")
+            bubbles.append(bubble)
         return bubbles
+
+    def _workspace_line_channel(self, line):
+        """``(channel, direction)`` of a chatter line that is content exchanged on another
+        channel than WhatsApp, else False (a system line or a note): an SMS sent, an
+        e-mail sent (a comment in an e-mail conversation) or received, a call logged."""
+        if line.message_type == "sms":
+            return "sms", "out"
+        if line.message_type == "email":
+            return "email", "in"
+        if (self.channel == "email" and line.message_type in ("comment", "email_outgoing")
+                and line.subtype_id == self.env.ref("mail.mt_comment")):
+            return "email", "out"
+        if line.mail_activity_type_id == self.env.ref("mail.mail_activity_data_call"):
+            return "voip", "out"
+        return False
 
     def _workspace_wa_bubble(self, line, wa, quoted):
         bubble = {

@@ -827,15 +827,17 @@ def _multipart(content_type, body):
     return fields
 
 
-CHATTER = [  # (wa_id, profile name, messages)
-    ("5511987654321", "Ana Souza", ["Oi! Tudo bem? Queria saber do meu pedido 😊",
+# (wa_id, profile name, messages): customers of their own, none of them a number (in any
+# spelling) of the demo's conversations or contacts, whose names they would take
+CHATTER = [
+    ("5511976543210", "Ana Souza", ["Oi! Tudo bem? Queria saber do meu pedido 😊",
                                     "Bom dia! Vocês abrem no sábado?",
                                     "Muito obrigada pelo atendimento, foi ótimo!"]),
-    ("5521998887777", "João Pereira", ["Olá, vocês entregam em Niterói?",
+    ("5521991234567", "João Pereira", ["Olá, vocês entregam em Niterói?",
                                        "Boa tarde! Posso trocar um produto?"]),
-    ("5491155554444", "Carlos Pérez", ["¡Hola! ¿Tienen envío a Córdoba?",
+    ("5491166667777", "Carlos Pérez", ["¡Hola! ¿Tienen envío a Córdoba?",
                                        "¡Muchas gracias por la ayuda! 🙌"]),
-    ("5215512345678", "María López", ["Buenos días, ¿a qué hora cierran hoy?",
+    ("5215587654321", "María López", ["Buenos días, ¿a qué hora cierran hoy?",
                                       "Hola, quisiera saber el precio del plan anual."]),
 ]
 

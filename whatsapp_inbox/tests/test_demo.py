@@ -1,6 +1,9 @@
 from odoo.tests import TransactionCase
 from odoo.tools import convert_file
 
+from ..tools import phone
+from .simulator import CHATTER
+
 
 class TestDemoData(TransactionCase):
     """The demo (``make demo``) is what people first try: its users must be able to
@@ -65,3 +68,22 @@ class TestDemoData(TransactionCase):
         conversation = self.env["whatsapp.inbox.conversation"].search(
             [("connection_id", "=", template.connection_id.id)], limit=1)
         self.assertEqual(template._default_values(conversation)["button_1"], "NATAL10")
+
+    def test_simulated_customers_are_not_the_demo_s(self):
+        """The simulator's random customers would rename a demo conversation of their
+        number (any spelling: Brazil's ninth digit) with their profile name."""
+        conversations = self.env["whatsapp.inbox.conversation"].search([])
+        partners = self.env["res.partner"].search([])
+        demo_keys = {phone.match_key(number) for number in
+                     conversations.mapped("wa_id") + conversations.mapped("phone")
+                     + partners.mapped("mobile") + partners.mapped("phone") if number}
+        for wa_id, name, _messages in CHATTER:
+            self.assertNotIn(phone.match_key(wa_id), demo_keys, f"{name} is a demo number")
+
+    def test_conversations_with_a_last_message_show_it(self):
+        """A line of the queue with a preview opens on a thread that has that message."""
+        Conversation = self.env["whatsapp.inbox.conversation"]
+        for conversation in Conversation.search([("last_message_preview", "!=", False)]):
+            bubbles = Conversation.workspace_open(conversation.id)["messages"]
+            self.assertTrue([b for b in bubbles if b["kind"] in ("whatsapp", "channel")],
+                            f"{conversation.name}: a blank thread")

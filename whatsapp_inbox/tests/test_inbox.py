@@ -105,7 +105,8 @@ class TestInboxActions(WhatsappInboxCase):
         """email_normalize alone finds "@example" in "juan@@example"."""
         conversation = self.waiting(name="Juan")
         Wizard = self.env["whatsapp.inbox.register.contact"]
-        for bad in ("juan@@example", "juan example.com", "a b@example.com"):
+        for bad in ("juan@@example", "juan example.com", "a b@example.com",
+                    "a@b.com, c@d.com"):
             with self.assertRaisesRegex(ValidationError, "not a valid email"), \
                     self.cr.savepoint():
                 Wizard.create({"conversation_id": conversation.id, "email": bad})

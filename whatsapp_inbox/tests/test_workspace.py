@@ -313,6 +313,33 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
         self.assertFalse(self.conversation.wa_message_ids.filtered(
             lambda m: m.body == "Cliente antigo"), "a note never goes to the customer")
 
+    def test_other_channels_read_as_bubbles_and_fill_the_line(self):
+        """Content sent by SMS or e-mail and a call's notes are outgoing bubbles with their
+        channel, an e-mail received an incoming one; the line shows the last of them."""
+        Start = self.env["whatsapp.inbox.start"].with_user(self.agent)
+        for channel, body, extra in (
+                ("sms", "Seu pedido\nchegou", {"phone": "+55 11 97777-1234"}),
+                ("email", "Segue a proposta", {"email": "c@example.com", "subject": "P 42"}),
+                ("voip", "Quer um orçamento", {"phone": "+55 11 97777-5678"})):
+            action = Start.create({"channel": channel, "name": f"Cliente {channel}",
+                                   "body": body, **extra}).action_start()
+            conversation = self.Conversation.browse(action["res_id"])
+            self.assertEqual(conversation.last_message_preview, " ".join(body.split()))
+            self.assertTrue(conversation.last_message_at)
+            bubbles = self.as_agent.workspace_open(conversation.id)["messages"]
+            self.assertEqual(bubbles[0]["kind"], "system", "the start of the attendance")
+            sent = bubbles[-1]
+            self.assertEqual((sent["kind"], sent["channel"], sent["direction"], sent["author"]),
+                             ("channel", channel, "out", "Agent Smith"))
+            self.assertIn(body.split()[-1], sent["body"])
+        self.assertEqual(sent["subject"], "", "a call has no subject")
+        email = self.Conversation.search([("contact_name", "=", "Cliente email")])
+        email.message_post(body="Obrigado, recebi", message_type="email",
+                           subtype_xmlid="mail.mt_comment")
+        received = self.as_agent.workspace_open(email.id)["messages"][-1]
+        self.assertEqual((received["channel"], received["direction"], received["body"]),
+                         ("email", "in", "Obrigado, recebi"))
+
     def test_header_shows_the_protocol_and_the_panel_the_attendances(self):
         opened = self.as_agent.workspace_open(self.conversation.id)
         protocol = self.conversation.attendance_protocol

@@ -153,18 +153,37 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
             lambda m: "Taken from Tour Agent A" in (m.body or "")))
 
     def test_register_and_link_contacts(self):
+        """Register opens the conversation's dialog: the number's country and language,
+        one valid e-mail; a cancelled one creates nothing."""
+        self.env["res.lang"]._activate_lang("es_419")
         self.customer_writes("5511911110006", "Oi", "New Lead")
+        self.customer_writes("5491123456789", "Hola", "Cliente Argentino")
         self.customer_writes("5511911110007", "Oi de novo", "Known Customer")
         partner = self.env["res.partner"].create({
             "name": "Known Partner", "email": "known@example.com", "vat": "529.982.247-25"})
         partners_before = self.env["res.partner"].search_count([])
         self.start_inbox_tour("whatsapp_inbox_workspace_contacts_tour", "tour_agent_a")
-        registered = self.conversation("5511911110006").partner_id
-        self.assertEqual((registered.name, registered.mobile),
-                         ("New Lead Silva", "+55 11 91111-0006"))
+        self.assertFalse(self.conversation("5511911110006").partner_id)
+        registered = self.conversation("5491123456789").partner_id
+        self.assertEqual(
+            (registered.name, registered.email, registered.country_id.code, registered.lang),
+            ("Juan Pérez", "juan@example.com", "AR", "es_419"))
         self.assertEqual(self.env["res.partner"].search_count([]), partners_before + 1,
                          "the cancelled registration left no contact behind")
         self.assertEqual(self.conversation("5511911110007").partner_id, partner)
+
+    def test_other_channels_read_as_bubbles(self):
+        """What an agent sent by SMS or e-mail, and a call's notes, are outgoing bubbles
+        with their channel; the line that the attendance started stays a system line."""
+        Start = self.env["whatsapp.inbox.start"].with_user(self.agent_a)
+        for channel, name, body, extra in (
+                ("sms", "Cliente SMS", "Seu pedido 777 foi enviado",
+                 {"phone": "+55 11 97777-1234"}),
+                ("email", "Cliente Email", "Segue a proposta", {
+                    "email": "cliente@example.com", "subject": "Proposta 42"}),
+                ("voip", "Cliente Fone", "Quer um orçamento", {"phone": "+55 11 97777-5678"})):
+            Start.create({"channel": channel, "name": name, "body": body, **extra}).action_start()
+        self.start_inbox_tour("whatsapp_inbox_workspace_channels_tour", "tour_agent_a")
 
     def test_search_and_filters(self):
         self.customer_writes("5511911110008", "Preciso de um boleto", "Search Customer")

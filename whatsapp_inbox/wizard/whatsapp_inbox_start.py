@@ -46,7 +46,7 @@ class WhatsappInboxStart(models.TransientModel):
     header_filename = fields.Char()
     preview = fields.Text(compute="_compute_preview")
     subject = fields.Char(default=lambda self: self.env.company.name)
-    body = fields.Text("Message / call notes")
+    body = fields.Text(help="The SMS, the email's body or the notes of the call.")
     # one conversation per customer and WhatsApp number: the attendance starts in the one
     # that exists, which the form shows as soon as the number is typed
     existing_conversation_id = fields.Many2one(
@@ -246,20 +246,26 @@ class WhatsappInboxStart(models.TransientModel):
             body=plaintext2html(self.body), subject=self.subject,
             partner_ids=partner.ids, email_from=self.email_from,
             message_type="comment", subtype_xmlid="mail.mt_comment")
-        conversation._on_agent_reply()
+        self._on_first_content(conversation)
 
     def _start_sms(self, conversation):
         # queued for Odoo's SMS cron, like our WhatsApp messages: never blocks the agent
         conversation._message_sms(self.body, partner_ids=conversation.partner_id.ids,
                                   sms_numbers=[conversation.phone], put_in_queue=True)
-        conversation._on_agent_reply()
+        self._on_first_content(conversation)
 
     def _start_voip(self, conversation):
         activity = conversation.activity_schedule(
             "mail.mail_activity_data_call", user_id=self.env.user.id,
             summary=self.env._("Call %s", conversation.phone))
         activity.action_feedback(feedback=self.body)
+        self._on_first_content(conversation)
+
+    def _on_first_content(self, conversation):
+        """What was sent (or the call's notes) answers the customer: Open, assigned to me,
+        and the queues' line shows it as its last message."""
         conversation._on_agent_reply()
+        conversation.last_message_preview = " ".join(self.body.split())[:120]
 
 
 class WhatsappInboxStartParam(models.TransientModel):

@@ -1,7 +1,6 @@
 /** @odoo-module **/
 
 import { Component, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { FormViewDialog } from "@web/views/view_dialogs/form_view_dialog";
 import { InboxLinkDialog } from "./dialogs";
@@ -17,6 +16,7 @@ export class InboxClientPanel extends Component {
     setup() {
         this.orm = useService("orm");
         this.dialog = useService("dialog");
+        this.action = useService("action");
         this.state = useState(this.props.model.state);
         this.stateLabels = this.state.setup.labels.states;
         this.shortWhen = shortWhen;
@@ -47,21 +47,15 @@ export class InboxClientPanel extends Component {
         await this.props.model.afterAction();
     }
 
-    /** A new contact prefilled from the WhatsApp profile; created only on Save. */
+    /** The conversation's Register new contact dialog (the number's country and
+     * language, one valid e-mail); nothing is created until Register. */
     register() {
-        const conversationId = this.conversation.id;
-        this.dialog.add(FormViewDialog, {
-            resModel: "res.partner",
-            title: _t("Register new contact"),
-            context: {
-                default_name: this.panel.profile_name || this.panel.number,
-                default_mobile: this.panel.number,
-                default_company_type: "person",
-            },
-            onRecordSaved: async (record) => {
-                await this.orm.call(MODEL, "workspace_link_partner", [conversationId, record.resId]);
-                await this.props.model.afterAction();
-            },
+        return this.action.doActionButton({
+            type: "object",
+            name: "action_register_contact",
+            resModel: MODEL,
+            resId: this.conversation.id,
+            onClose: () => this.props.model.afterAction(),
         });
     }
 

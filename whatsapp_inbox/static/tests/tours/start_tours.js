@@ -113,6 +113,10 @@ registry.category("web_tour.tours").add("whatsapp_inbox_start_sms_tour", {
             trigger: ".modal .o_field_widget[name=sender] input:value(+55 11 4000-1234)",
         },
         {
+            content: "the body is named for an SMS",
+            trigger: ".modal .o_form_label:contains(SMS text)",
+        },
+        {
             trigger: ".modal .o_field_widget[name=body] textarea",
             run: "edit Seu pedido chegou",
         },
@@ -155,6 +159,10 @@ registry.category("web_tour.tours").add("whatsapp_inbox_start_email_tour", {
             run: "edit Proposta 42",
         },
         {
+            content: "the body is named for an email",
+            trigger: ".modal .o_form_label:contains(Email body):not(:contains(SMS))",
+        },
+        {
             trigger: ".modal .o_field_widget[name=body] textarea",
             run: "edit Segue a proposta.",
         },
@@ -184,6 +192,10 @@ registry.category("web_tour.tours").add("whatsapp_inbox_start_voip_tour", {
         {
             trigger: ".modal .o_field_widget[name=sender] input",
             run: "edit +55 11 4000-9999",
+        },
+        {
+            content: "the body is named for a call",
+            trigger: ".modal .o_form_label:contains(Call notes)",
         },
         {
             trigger: ".modal .o_field_widget[name=body] textarea",

@@ -253,23 +253,83 @@ tours.add("whatsapp_inbox_workspace_contacts_tour", {
         { trigger: ".o_wai_no_contact", content: "no contact linked yet" },
         { trigger: "button[name=register_contact]", run: "click" },
         {
-            content: "the new contact is prefilled from the WhatsApp profile",
-            trigger: ".modal .o_field_widget[name=name] input:value(New Lead)",
+            content: "the conversation's Register dialog, prefilled from the WhatsApp profile",
+            trigger: ".modal:has(.modal-title:contains(Register new contact)) .o_field_widget[name=name] input:value(New Lead)",
         },
-        { trigger: ".modal .o_field_widget[name=mobile] input:value(+55 11 91111-0006)" },
-        { content: "changed my mind", trigger: ".modal .o_form_button_cancel", run: "click" },
+        { trigger: ".modal .o_field_widget[name=mobile] input:value(+5511911110006)" },
+        { content: "changed my mind", trigger: ".modal .modal-footer button:contains(Cancel)", run: "click" },
         { trigger: "body:not(:has(.modal))" },
         { trigger: ".o_wai_no_contact" },
+        ...openRow("Cliente Argentino"),
         { trigger: "button[name=register_contact]", run: "click" },
-        { trigger: ".modal .o_field_widget[name=name] input", run: "edit New Lead Silva" },
-        { trigger: ".modal .o_form_button_save", run: "click" },
-        { content: "the panel shows the contact", trigger: ".o_wai_contact_name:contains(New Lead Silva)" },
+        {
+            content: "an Argentine number: Argentina and Latin-American Spanish",
+            trigger: ".modal .o_field_widget[name=country_id] input:value(Argentina)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=lang] select",
+            run() {
+                const chosen = this.anchor.selectedOptions[0]?.textContent || "";
+                if (!chosen.includes("Spanish")) {
+                    throw new Error(`the language proposed is "${chosen}"`);
+                }
+            },
+        },
+        {
+            content: "no other country's tax ID as an example",
+            trigger: ".modal .o_field_widget[name=vat] input:not([placeholder])",
+        },
+        { trigger: ".modal .o_field_widget[name=name] input", run: "edit Juan Pérez" },
+        { content: "two addresses", trigger: ".modal .o_field_widget[name=email] input", run: "edit a@b.com, c@d.com" },
+        { trigger: ".modal button[name=action_register]", run: "click" },
+        {
+            content: "are refused",
+            trigger: ".modal-dialog:contains(is not a valid email address) .modal-footer button",
+            run: "click",
+        },
+        { trigger: ".modal .o_field_widget[name=email] input", run: "edit juan@example.com" },
+        { trigger: ".modal button[name=action_register]", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        { content: "the panel shows the contact", trigger: ".o_wai_contact_name:contains(Juan Pérez)" },
+        { trigger: ".o_wai_field_email:contains(juan@example.com)" },
         ...openRow("Known Customer"),
         { trigger: "button[name=link_contact]", run: "click" },
         { content: "found by the tax ID (CPF)", trigger: ".o_wai_link_query", run: "edit 529.982" },
         { trigger: ".o_wai_link_result:contains(Known Partner)", run: "click" },
         { trigger: ".o_wai_field_email:contains(known@example.com)" },
         { trigger: ".o_wai_field_vat:contains(529.982.247-25)" },
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_channels_tour", {
+    steps: () => [
+        ...tab("mine"),
+        {
+            content: "the line shows the SMS sent as its last message",
+            trigger: `${row("Cliente SMS")}:contains(Seu pedido 777 foi enviado)`,
+        },
+        ...openRow("Cliente SMS"),
+        {
+            content: "the SMS is our bubble, with its channel and author",
+            trigger: ".o_wai_line.o_wai_out[data-channel=sms]:contains(Seu pedido 777 foi enviado) .o_wai_channel_label:contains(SMS):contains(Tour Agent A)",
+        },
+        {
+            content: "the start of the attendance stays a system line",
+            trigger: ".o_wai_system:contains(Attendance started on SMS by Tour Agent A)",
+        },
+        { trigger: ".o_wai_messages:not(:has(.o_wai_system:contains(Seu pedido 777)))" },
+        { trigger: `${row("Cliente Email")}:contains(Segue a proposta)` },
+        ...openRow("Cliente Email"),
+        {
+            content: "the email is our bubble, with its subject",
+            trigger: ".o_wai_line.o_wai_out[data-channel=email]:has(.o_wai_subject:contains(Proposta 42)):contains(Segue a proposta)",
+        },
+        { trigger: `${row("Cliente Fone")}:contains(Quer um orçamento)` },
+        ...openRow("Cliente Fone"),
+        {
+            content: "the call's notes are our bubble",
+            trigger: ".o_wai_line.o_wai_out[data-channel=voip]:contains(Quer um orçamento) .o_wai_channel_label:contains(Phone call)",
+        },
     ],
 });
 

@@ -178,14 +178,16 @@ export class InboxThread extends Component {
     // Header actions (each calls the inbox's own method, then re-reads)
     // ------------------------------------------------------------------
 
-    async runAction(method, args = []) {
-        const result = await this.orm.call(MODEL, method, [[this.conversation.id], ...args]);
-        if (result && typeof result === "object" && result.type) {
-            await this.action.doAction(result, {
-                onClose: () => this.props.model.afterAction(),
-            });
-        }
-        await this.props.model.afterAction();
+    /** A button of the conversation, as its form runs it: an action it returns (a
+     * dialog) opens as Odoo's own buttons open it; the Inbox re-reads once it is done. */
+    runAction(method) {
+        return this.action.doActionButton({
+            type: "object",
+            name: method,
+            resModel: MODEL,
+            resId: this.conversation.id,
+            onClose: () => this.props.model.afterAction(),
+        });
     }
 
     /** Take the conversation; from another agent only once confirmed (they are told). */

@@ -221,14 +221,17 @@ class WhatsappInboxConversation(models.Model):
                     and (not inbound or outbound > inbound))
 
     @api.model
-    def workspace_counts(self, filters=None):
-        """The badge of every tab, with the filters applied.
+    def workspace_counts(self, filters=None, search=""):
+        """The badge of every tab, with the filters and the search applied: what each
+        tab's list would show.
 
         Four indexed queries whatever the size of the inbox: the states still to attend,
         grouped; Unread and Mine; and Finalized, which only grows, counted up to
-        ``COUNT_CAP`` (its tab and All then read "10000+": ``capped`` lists them).
+        ``COUNT_CAP`` (its tab and All then read "10000+": ``capped`` lists them). A
+        search adds the list's own terms, each served by a trigram index, the messages'
+        capped at ``MESSAGE_SEARCH_LIMIT``.
         """
-        domain = self._workspace_filter_domain(filters)
+        domain = self._workspace_filter_domain(filters) + self._workspace_search_domain(search)
         counts = dict.fromkeys(TABS, 0)
         for state, count in self._read_group(domain + [("state", "in", ACTIVE)], ["state"],
                                              ["__count"]):

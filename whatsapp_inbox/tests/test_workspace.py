@@ -79,6 +79,23 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         self.assertEqual(self.Workspace.workspace_counts({})["mine"], 0,
                          "Mine holds my conversations still to attend")
 
+    def test_counts_follow_the_search_as_the_list_does(self):
+        ana = self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")
+        ana.user_id = self.agent
+        bia = self.customer("5531900000002", "Bia", text="Outro boleto", at="2026-03-02 10:01:00")
+        bia.action_finalize()
+        self.customer("5531900000003", "Caio", text="Bom dia", at="2026-03-02 10:02:00")
+        counts = self.Workspace.workspace_counts({}, "boleto")
+        self.assertEqual(counts, {"waiting": 1, "unread": 1, "mine": 1, "all": 2, "new": 0,
+                                  "open": 0, "bot": 0, "done": 1, "error": 0, "capped": []})
+        for tab in ("waiting", "unread", "mine", "all", "done"):
+            self.assertEqual(len(self.names(tab, search="boleto")), counts[tab], tab)
+        counts = self.Workspace.workspace_counts({"user_id": "none"}, "boleto")
+        self.assertEqual((counts["all"], counts["waiting"], counts["done"]), (1, 0, 1),
+                         "the search and the filters together")
+        self.assertEqual(self.Workspace.workspace_counts({}, "  ")["all"], 3,
+                         "a blank search counts everything")
+
     def test_finalized_count_stops_at_the_cap(self):
         for _index in range(3):
             self.make_conversation("done")
@@ -87,6 +104,18 @@ class TestWorkspaceQueues(WhatsappInboxCase):
             counts = self.Workspace.workspace_counts({})
         self.assertEqual((counts["done"], counts["all"], counts["capped"]),
                          (2, 3, ["done", "all"]))
+
+    def test_finalized_count_with_a_search_stops_at_the_cap(self):
+        for index in range(3):
+            self.customer(f"553190000020{index}", f"Cliente {index}", text="Pedido").action_finalize()
+        self.customer("5531900000210", "Outra", text="Pedido").action_finalize()
+        self.customer("5531900000211", "Aberta", text="Pedido")
+        with patch.object(whatsapp_inbox_workspace, "COUNT_CAP", 2):
+            counts = self.Workspace.workspace_counts({}, "Cliente")
+            self.assertEqual((counts["done"], counts["all"], counts["capped"]),
+                             (2, 2, ["done", "all"]))
+            counts = self.Workspace.workspace_counts({}, "Outra")
+        self.assertEqual((counts["done"], counts["all"], counts["capped"]), (1, 1, []))
 
     def test_search_by_name_number_and_last_message(self):
         self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")

@@ -254,6 +254,8 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
     steps: () => [
         ...tab("all"),
         { trigger: row("Sales Customer") },
+        count("all", 2),
+        count("waiting", 2),
         {
             content: "the state tabs stay on two lines (documents' queues, then states)",
             trigger: ".o_wai_tabs",
@@ -273,8 +275,12 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
         },
         { trigger: `.o_wai_rows:not(:has(${row("Sales Customer")}))` },
         { trigger: row("Search Customer") },
+        count("all", 1),
+        count("waiting", 1),
         { trigger: ".o_wai_search_clear", run: "click" },
         { trigger: row("Sales Customer") },
+        count("all", 2),
+        count("waiting", 2),
         { content: "filter by WhatsApp number", trigger: ".o_wai_filters_toggle", run: "click" },
         {
             content: "each choice is wide enough for a long name, and says it in a tooltip",

@@ -167,6 +167,16 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.assertEqual(settings.whatsapp_inbox_filters,
                          {"connection_id": self.connection_two.id})
 
+    def test_clear_all_filters_at_once(self):
+        self.customer_writes("5511911110008", "Preciso de um boleto", "Search Customer")
+        self.customer_writes("5511911110009", "Olá", "Sales Customer",
+                             connection=self.connection_two)
+        tag = self.env["whatsapp.inbox.tag"].create({"name": "Tour VIP"})
+        self.conversation("5511911110009").tag_ids = tag
+        self.start_inbox_tour("whatsapp_inbox_workspace_clear_filters_tour", "tour_agent_a")
+        settings = self.env["res.users.settings"].search([("user_id", "=", self.agent_a.id)])
+        self.assertFalse(settings.whatsapp_inbox_filters, "cleared for next time too")
+
     def test_live_arrival(self):
         """A message arrives while the Inbox is open: bubble, line on top, counts."""
         self.customer_writes("5511911110010", "Primeira mensagem", "Live Customer")

@@ -193,6 +193,16 @@ export class WorkspaceModel {
         } else {
             filters[key] = value;
         }
+        await this._applyFilters(filters);
+    }
+
+    /** Back to the whole inbox: no filter, no search. */
+    async clearFilters() {
+        this.state.search = "";
+        await this._applyFilters({});
+    }
+
+    async _applyFilters(filters) {
         this.state.filters = filters;
         await Promise.all([
             this.loadList(),

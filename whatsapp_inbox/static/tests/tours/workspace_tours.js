@@ -307,6 +307,45 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
     ],
 });
 
+tours.add("whatsapp_inbox_workspace_clear_filters_tour", {
+    steps: () => [
+        ...tab("all"),
+        { trigger: row("Search Customer") },
+        { content: "nothing narrows the list: nothing to clear", trigger: ".o_wai_queue:not(:has(.o_wai_clear_all))" },
+        { trigger: ".o_wai_filters_toggle", run: "click" },
+        ...pick(".o_wai_filter_connection", "Tour Sales"),
+        ...pick(".o_wai_filter_user", "Unassigned"),
+        ...pick(".o_wai_filter_tags", "Tour VIP"),
+        { trigger: ".o_wai_filters_toggle:contains(3)" },
+        { trigger: ".o_wai_search_input", run: "edit Olá" },
+        { trigger: `.o_wai_rows:not(:has(${row("Search Customer")}))` },
+        { trigger: row("Sales Customer") },
+        count("all", 1),
+        { content: "close the filters: the control stays", trigger: ".o_wai_filters_toggle", run: "click" },
+        { trigger: ".o_wai_queue:not(:has(.o_wai_filters))" },
+        { content: "one click clears them all", trigger: ".o_wai_clear_all", run: "click" },
+        { trigger: row("Search Customer") },
+        { trigger: row("Sales Customer") },
+        count("all", 2),
+        {
+            content: "the search box is emptied too",
+            trigger: ".o_wai_search_input",
+            run() {
+                if (this.anchor.value) {
+                    throw new Error(`the search still reads "${this.anchor.value}"`);
+                }
+            },
+        },
+        { trigger: ".o_wai_filters_toggle:not(:has(span))" },
+        { trigger: ".o_wai_queue:not(:has(.o_wai_clear_all))" },
+        { content: "a search alone shows it too", trigger: ".o_wai_search_input", run: "edit boleto" },
+        { trigger: `.o_wai_rows:not(:has(${row("Sales Customer")}))` },
+        { trigger: ".o_wai_clear_all", run: "click" },
+        { trigger: row("Sales Customer") },
+        { trigger: ".o_wai_queue:not(:has(.o_wai_clear_all))" },
+    ],
+});
+
 tours.add("whatsapp_inbox_workspace_live_tour", {
     steps: () => [
         ...tab("all"),

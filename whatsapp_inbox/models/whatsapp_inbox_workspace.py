@@ -173,19 +173,20 @@ class WhatsappInboxConversation(models.Model):
         return ["name", "phone", "wa_id", "username", "partner_id", "lead_status_id",
                 "connection_id", "last_message_preview", "last_message_at", "unread", "state",
                 "waiting_since", "user_id", "department_id", "channel", "handled_by",
-                "last_inbound_at", "last_outbound_at"]
+                "last_inbound_at", "last_outbound_at", "unanswered_since"]
 
     def _workspace_rows(self):
         """One line per conversation; related names come in one query per model.
 
         ``unanswered_since``: in an Open conversation, when the customer wrote after our
-        last reply, the time of their last message (False otherwise): the line shows how
-        long they have been waiting, as Waiting lines do.
+        last reply, the time of their first message since (False otherwise): the line
+        shows how long they have been waiting, as Waiting lines do from ``waiting_since``.
         ``awaiting_customer``: we spoke last (a reply, a template sent to a new contact) in
         a conversation Not started or Open: nothing to do until the customer answers, and
         the line says so quietly. Both come from fields the page already read.
-        Both times are whole seconds (Meta's timestamps are): a customer message in the
-        same second as our reply counts as unanswered, never hidden as settled.
+        Times are whole seconds (Meta's timestamps are): a customer message in the same
+        second as our reply counts as unanswered, never hidden as settled
+        (see whatsapp_inbox_conversation_unanswered.py).
         """
         return [{
             "id": conversation.id,
@@ -209,10 +210,7 @@ class WhatsappInboxConversation(models.Model):
 
     def _workspace_unanswered_since(self):
         self.ensure_one()
-        inbound, outbound = self.last_inbound_at, self.last_outbound_at
-        if self.state == "open" and inbound and (not outbound or inbound >= outbound):
-            return inbound
-        return False
+        return self.state == "open" and self.unanswered_since or False
 
     def _workspace_awaiting_customer(self):
         self.ensure_one()

@@ -47,7 +47,7 @@ export class InboxQueue extends Component {
         };
         this.waitTitles = {
             waiting: _t("Waiting"),
-            unanswered: _t("Unanswered: time since the customer's last message"),
+            unanswered: _t("Unanswered: time since the customer's first message after our last reply"),
         };
         this.searchLater = useDebounced((value) => this.props.model.setSearch(value), 300);
     }

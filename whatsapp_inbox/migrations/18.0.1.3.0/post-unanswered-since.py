@@ -14,5 +14,5 @@ def migrate(cr, version):
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
     total = env["whatsapp.inbox.conversation"]._fill_unanswered_since()
-    _logger.info("whatsapp_inbox: %s conversation(s) waiting for an answer got its start",
-                 total)
+    _logger.info("whatsapp_inbox: %s conversation(s) where the customer wrote last got "
+                 "unanswered_since", total)

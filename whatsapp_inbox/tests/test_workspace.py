@@ -510,6 +510,23 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
         self.assertEqual(conversation.wa_message_ids.body,
                          "Olá Rita! Aqui é da Loja. Como podemos ajudar?")
 
+    def test_the_contact_s_name_falls_back_to_the_whatsapp_profile_name(self):
+        template = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")
+        template.variable_ids = [fields.Command.create({
+            "number": 1, "field_path": "partner_id.name", "default_value": "cliente"})]
+
+        def prefilled(conversation):
+            [offered] = [t for t in self.as_agent.workspace_templates(conversation.id)
+                         if t["id"] == template.id]
+            return offered["values"]["1"]
+
+        conversation = self.make_conversation("new", contact_name="Rita Lead")
+        self.assertEqual(prefilled(conversation), "Rita Lead", "no contact: the profile name")
+        conversation.partner_id = self.env["res.partner"].create({"name": "Rita Souza"})
+        self.assertEqual(prefilled(conversation), "Rita Souza", "the contact's name first")
+        self.assertEqual(prefilled(self.make_conversation("new")), "cliente",
+                         "neither: the default")
+
     def test_transfer_with_a_note_the_receiver_reads(self):
         colleague = new_test_user(self.env, login="wa_colleague", name="Colleague",
                                   groups="whatsapp_inbox.group_agent")

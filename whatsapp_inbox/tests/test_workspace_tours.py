@@ -95,11 +95,12 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
                       [request["body"] for request in self.sim.sent])
 
     def test_template_outside_the_window(self):
-        """No window: the composer is the template picker; variables typed, previewed."""
+        """No window: the composer is the template picker; variables prefilled (the
+        contact's name: without a contact, the WhatsApp profile name), typed, previewed."""
         self.Conversation.create({"connection_id": self.connection.id,
                                   "wa_id": "5511911110002", "contact_name": "Rita Lead"})
         welcome = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")
-        welcome.variable_ids = [Command.create({"number": 1, "field_path": "contact_name"})]
+        welcome.variable_ids = [Command.create({"number": 1, "field_path": "partner_id.name"})]
         self.start_inbox_tour("whatsapp_inbox_workspace_template_tour", "tour_agent_a")
         sent = self.conversation("5511911110002").wa_message_ids
         self.assertEqual((sent.message_type, sent.body), (

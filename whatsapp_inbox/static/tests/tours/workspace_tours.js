@@ -115,7 +115,7 @@ tours.add("whatsapp_inbox_workspace_template_tour", {
         },
         { trigger: ".o_wai_template_select", run: "selectByLabel boas_vindas" },
         {
-            content: "the first variable is prefilled from the contact",
+            content: "the contact's name, without a contact: the WhatsApp profile name",
             trigger: ".o_wai_template_var input[name=var_1]:value(Rita Lead)",
         },
         { trigger: ".o_wai_template_var input[name=var_1]", run: "edit Rita" },

@@ -107,6 +107,18 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         self.assertEqual((counts["done"], counts["all"], counts["capped"]),
                          (2, 3, ["done", "all"]))
 
+    def test_counts_of_a_search_run_the_search_once(self):
+        def queries(search):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Workspace.workspace_counts({}, search)
+            return self.env.cr.sql_log_count - before
+
+        self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")
+        queries("boleto")  # caches of the first call (rules, ...)
+        self.assertEqual(queries("boleto"), 1, "one grouped query, whatever the tabs")
+
     def test_finalized_count_with_a_search_stops_at_the_cap(self):
         for index in range(3):
             self.customer(f"553190000020{index}", f"Cliente {index}",

@@ -421,6 +421,9 @@ def fill(env, conversations, messages, contacts):
     cr.execute("SELECT setval(%s, %s)", [pg_sequence, protocol0 + max(cycles, 1)])
     step(f"{cycles} attendances, finalize lines", ATTENDANCES,
          attendance0=reserve(cr, "whatsapp_inbox_attendance", cycles), protocol0=protocol0)
+    started = time.monotonic()
+    env["whatsapp.inbox.conversation"]._fill_unanswered_since()
+    print(f"  {'unanswered since':<44} {time.monotonic() - started:6.1f} s", flush=True)
     env["ir.config_parameter"].set_param(MARKER, json.dumps({
         "conversations": conversations, "messages": messages, "contacts": contacts,
         "agents": agents.mapped("login"), "password": PASSWORD,

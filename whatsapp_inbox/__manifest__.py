@@ -1,7 +1,7 @@
 {
     "name": "WhatsApp Inbox",
     "summary": "Customer-service inbox for the WhatsApp Cloud API: queues, agents, departments",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Productivity/Discuss",
     "website": "https://github.com/whatsapp-inbox/whatsapp_inbox",
     "author": "whatsapp_inbox developers",

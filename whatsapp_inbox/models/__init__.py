@@ -14,6 +14,7 @@ from . import whatsapp_inbox_tag
 from . import whatsapp_inbox_conversation
 from . import whatsapp_inbox_conversation_search
 from . import whatsapp_inbox_conversation_state
+from . import whatsapp_inbox_conversation_unanswered
 from . import whatsapp_inbox_conversation_inbound
 from . import whatsapp_inbox_conversation_notify
 from . import whatsapp_inbox_conversation_send

@@ -31,14 +31,20 @@ class WhatsappInboxConversation(models.Model):
             vals.update(last_message_at=last_at, last_message_preview=messages[-1]._preview())
         outbound = messages.filtered(lambda m: m.direction == "out")[-1:]
         if outbound and outbound.timestamp > (self.last_outbound_at or outbound.timestamp.min):
-            vals["last_outbound_at"] = outbound.timestamp
-        standby = messages.filtered(lambda m: m.origin == "standby")
-        if standby:
-            inbound = standby.filtered(lambda m: m.direction == "in")[-1:]
-            if inbound and inbound.timestamp > (self.last_inbound_at or inbound.timestamp.min):
-                vals["last_inbound_at"] = inbound.timestamp
+            vals.update(last_outbound_at=outbound.timestamp,
+                        **self._prepare_answered_vals(outbound.timestamp))
         if vals:
             self.write(vals)
+        standby = messages.filtered(lambda m: m.origin == "standby")
+        inbound = standby.filtered(lambda m: m.direction == "in")
+        if inbound:
+            # after our reply is recorded: what it answered is not unanswered
+            vals = self._prepare_unanswered_vals(
+                inbound.filtered(lambda m: m.message_type != "reaction").mapped("timestamp"))
+            if inbound[-1].timestamp > (self.last_inbound_at or inbound[-1].timestamp.min):
+                vals["last_inbound_at"] = inbound[-1].timestamp
+            if vals:
+                self.write(vals)
         if standby:
             self._set_handler("meta_agent")
 

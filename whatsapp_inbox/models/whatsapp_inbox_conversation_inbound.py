@@ -124,6 +124,7 @@ class WhatsappInboxConversation(models.Model):
             vals["last_message_preview"] = messages[-1]._preview()
         if waking:
             vals["last_inbound_at"] = max(last_at, self.last_inbound_at or last_at)
+            vals.update(self._prepare_unanswered_vals(waking))
             if self._can_transition("customer_message"):
                 return self._transition("customer_message", waiting_since=first_at, **vals)
             if self.state == "waiting":

@@ -73,7 +73,8 @@ class WhatsappInboxConversation(models.Model):
             "attachment_ids": [fields.Command.set(vals.get("attachment_ids", []))],
         })
         if automated:
-            self.write({"last_outbound_at": now, "last_message_at": now})
+            self.write({"last_outbound_at": now, "last_message_at": now,
+                        **self._prepare_answered_vals(now)})
         else:
             self._on_agent_reply(now)
         self.last_message_preview = message._preview()

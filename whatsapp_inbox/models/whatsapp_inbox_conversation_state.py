@@ -180,6 +180,7 @@ class WhatsappInboxConversation(models.Model):
             vals = {
                 "last_outbound_at": sent_at,
                 "last_message_at": max(sent_at, conversation.last_message_at or sent_at),
+                **conversation._prepare_answered_vals(sent_at),
             }
             if not conversation.first_response_at:
                 vals["first_response_at"] = sent_at

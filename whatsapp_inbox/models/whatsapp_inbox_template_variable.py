@@ -1,5 +1,9 @@
 from odoo import fields, models
 
+# Paths to the contact's name: on a conversation without a contact they take the name on
+# the customer's WhatsApp profile, which is how the customer calls themselves
+CONTACT_NAME_PATHS = ("partner_id", "partner_id.name", "partner_id.display_name")
+
 
 class WhatsappInboxTemplateVariable(models.Model):
     """Where the value of a template variable comes from, for prefilling."""
@@ -17,8 +21,8 @@ class WhatsappInboxTemplateVariable(models.Model):
                                  "for a button; 1 for the header.")
     field_path = fields.Char(
         "Conversation field",
-        help="Dotted path from the conversation, e.g. partner_id.name, contact_name, "
-             "user_id.name, company_id.name.",
+        help="Dotted path from the conversation, e.g. partner_id.name (without a contact: "
+             "the WhatsApp profile name), contact_name, user_id.name, company_id.name.",
     )
     default_value = fields.Char(help="Used when the field is empty.")
 
@@ -47,4 +51,6 @@ class WhatsappInboxTemplateVariable(models.Model):
                 value = value[:1]
         if hasattr(value, "_name"):
             value = value.display_name
+        if not value and self.field_path in CONTACT_NAME_PATHS and not conversation.partner_id:
+            value = conversation.contact_name
         return str(value) if value else (self.default_value or "")

@@ -128,6 +128,15 @@ class TestCoexistence(WhatsappInboxCase):
             PNID, "smb_message_echoes", message_echoes=[payloads.echo("5511987650002")])))
         self.assertConversation(conversation, state="open", window_expires_at=window)
 
+    def test_an_answer_typed_on_the_phone_answers_the_customer(self):
+        self.receive(payloads.text("5511987650007", "Oi"))
+        conversation = self.conversation_of("5511987650007")
+        self.assertTrue(conversation.unanswered_since)
+        self.deliver(payloads.delivery(payloads.field_change(
+            PNID, "smb_message_echoes", message_echoes=[
+                payloads.echo("5511987650007", timestamp=int(time.time()) + 1)])))
+        self.assertFalse(conversation.unanswered_since)
+
     def test_history_is_imported_as_the_past_once(self):
         now = int(time.time())
         thread = payloads.history_thread(

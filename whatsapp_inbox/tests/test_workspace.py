@@ -5,6 +5,8 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.migration import load_script
+from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user
 
 from ..models import whatsapp_inbox_workspace
@@ -79,6 +81,23 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         self.assertEqual(self.Workspace.workspace_counts({})["mine"], 0,
                          "Mine holds my conversations still to attend")
 
+    def test_counts_follow_the_search_as_the_list_does(self):
+        ana = self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")
+        ana.user_id = self.agent
+        bia = self.customer("5531900000002", "Bia", text="Outro boleto", at="2026-03-02 10:01:00")
+        bia.action_finalize()
+        self.customer("5531900000003", "Caio", text="Bom dia", at="2026-03-02 10:02:00")
+        counts = self.Workspace.workspace_counts({}, "boleto")
+        self.assertEqual(counts, {"waiting": 1, "unread": 1, "mine": 1, "all": 2, "new": 0,
+                                  "open": 0, "bot": 0, "done": 1, "error": 0, "capped": []})
+        for tab in ("waiting", "unread", "mine", "all", "done"):
+            self.assertEqual(len(self.names(tab, search="boleto")), counts[tab], tab)
+        counts = self.Workspace.workspace_counts({"user_id": "none"}, "boleto")
+        self.assertEqual((counts["all"], counts["waiting"], counts["done"]), (1, 0, 1),
+                         "the search and the filters together")
+        self.assertEqual(self.Workspace.workspace_counts({}, "  ")["all"], 3,
+                         "a blank search counts everything")
+
     def test_finalized_count_stops_at_the_cap(self):
         for _index in range(3):
             self.make_conversation("done")
@@ -87,6 +106,31 @@ class TestWorkspaceQueues(WhatsappInboxCase):
             counts = self.Workspace.workspace_counts({})
         self.assertEqual((counts["done"], counts["all"], counts["capped"]),
                          (2, 3, ["done", "all"]))
+
+    def test_counts_of_a_search_run_the_search_once(self):
+        def queries(search):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Workspace.workspace_counts({}, search)
+            return self.env.cr.sql_log_count - before
+
+        self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")
+        queries("boleto")  # caches of the first call (rules, ...)
+        self.assertEqual(queries("boleto"), 1, "one grouped query, whatever the tabs")
+
+    def test_finalized_count_with_a_search_stops_at_the_cap(self):
+        for index in range(3):
+            self.customer(f"553190000020{index}", f"Cliente {index}",
+                          text="Pedido").action_finalize()
+        self.customer("5531900000210", "Outra", text="Pedido").action_finalize()
+        self.customer("5531900000211", "Aberta", text="Pedido")
+        with patch.object(whatsapp_inbox_workspace, "COUNT_CAP", 2):
+            counts = self.Workspace.workspace_counts({}, "Cliente")
+            self.assertEqual((counts["done"], counts["all"], counts["capped"]),
+                             (2, 2, ["done", "all"]))
+            counts = self.Workspace.workspace_counts({}, "Outra")
+        self.assertEqual((counts["done"], counts["all"], counts["capped"]), (1, 1, []))
 
     def test_search_by_name_number_and_last_message(self):
         self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")
@@ -125,6 +169,68 @@ class TestWorkspaceQueues(WhatsappInboxCase):
         [row] = self.Workspace.workspace_list("all")["rows"]
         self.assertEqual((row["unanswered_since"], row["awaiting_customer"]),
                          (fields.Datetime.to_datetime("2026-03-02 10:08:00"), False))
+
+    def test_open_line_waits_since_the_first_message_after_our_reply(self):
+        conversation = self.customer(WA, "Maria", at="2026-03-02 10:00:00")
+        with freeze_time("2026-03-02 10:01:00"):
+            conversation.with_user(self.agent)._send_text("Olá!")
+        for at, text in (("10:07:00", "Ainda está aí?"), ("10:12:00", "Alô?")):
+            with freeze_time(f"2026-03-02 {at}"):
+                self.receive(payloads.text(WA, text))
+        [row] = self.Workspace.workspace_list("open")["rows"]
+        self.assertEqual(row["unanswered_since"],
+                         fields.Datetime.to_datetime("2026-03-02 10:07:00"),
+                         "the customer waits since their first message, not their last")
+        with freeze_time("2026-03-02 10:20:00"):
+            # a message sent before our first reply, delivered late: answered already
+            self.receive(payloads.text(WA, "Oi?", timestamp=1772445630))  # 10:00:30
+        self.assertEqual(conversation.unanswered_since,
+                         fields.Datetime.to_datetime("2026-03-02 10:07:00"))
+        with freeze_time("2026-03-02 10:21:00"):
+            conversation.with_user(self.agent)._send_text("Sim!")
+        self.assertFalse(conversation.unanswered_since)
+        # a customer message in the second of our reply waits from that second
+        with freeze_time("2026-03-02 10:30:00"):
+            self.receive(payloads.text(WA, "Mais uma coisa"))
+        with freeze_time("2026-03-02 10:35:00"):
+            self.receive(payloads.text(WA, "E outra"))
+            conversation.with_user(self.agent)._send_text("Diga!")
+        self.assertEqual(conversation.unanswered_since,
+                         fields.Datetime.to_datetime("2026-03-02 10:35:00"))
+
+    def test_an_automated_reply_answers_and_a_reaction_does_not_wait(self):
+        conversation = self.customer(WA, "Maria", at="2026-03-02 10:00:00")
+        self.assertEqual(conversation.unanswered_since,
+                         fields.Datetime.to_datetime("2026-03-02 10:00:00"))
+        with freeze_time("2026-03-02 10:01:00"):
+            conversation._send_text("Recebemos sua mensagem", automated=True)
+        self.assertFalse(conversation.unanswered_since)
+        [ours] = conversation.wa_message_ids.filtered(lambda m: m.direction == "out")
+        ours.wamid = "wamid.OURS"
+        with freeze_time("2026-03-02 10:02:00"):
+            self.receive(payloads.inbound(WA, "reaction",
+                                          {"message_id": "wamid.OURS", "emoji": "👍"}))
+        self.assertFalse(conversation.unanswered_since)
+
+    def test_conversations_of_before_get_their_first_unanswered_message(self):
+        conversation = self.customer(WA, "Maria", at="2026-03-02 10:00:00")
+        with freeze_time("2026-03-02 10:01:00"):
+            conversation.with_user(self.agent)._send_text("Olá!")
+        for at in ("10:07:00", "10:12:00"):
+            with freeze_time(f"2026-03-02 {at}"):
+                self.receive(payloads.text(WA, "Oi?"))
+        answered = self.customer("5531900000001", "Ana", at="2026-03-02 10:00:00")
+        with freeze_time("2026-03-02 10:01:00"):
+            answered.with_user(self.agent)._send_text("Olá!")
+        # as 18.0.1.2.0 left them: no unanswered_since
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE whatsapp_inbox_conversation SET unanswered_since = NULL")
+        self.env.invalidate_all()
+        path = f"{get_module_path('whatsapp_inbox')}/migrations/18.0.1.3.0/post-unanswered-since.py"
+        load_script(path, "post-unanswered-since").migrate(self.env.cr, "18.0.1.2.0")
+        self.assertEqual(conversation.unanswered_since,
+                         fields.Datetime.to_datetime("2026-03-02 10:07:00"))
+        self.assertFalse(answered.unanswered_since)
 
     def test_lines_where_we_spoke_last_await_the_customer(self):
         conversation = self.customer(WA, "Maria", at="2026-03-02 10:00:00")
@@ -442,6 +548,23 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
                                               {"1": "Rita", "2": "Loja"})
         self.assertEqual(conversation.wa_message_ids.body,
                          "Olá Rita! Aqui é da Loja. Como podemos ajudar?")
+
+    def test_the_contact_s_name_falls_back_to_the_whatsapp_profile_name(self):
+        template = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")
+        template.variable_ids = [fields.Command.create({
+            "number": 1, "field_path": "partner_id.name", "default_value": "cliente"})]
+
+        def prefilled(conversation):
+            [offered] = [t for t in self.as_agent.workspace_templates(conversation.id)
+                         if t["id"] == template.id]
+            return offered["values"]["1"]
+
+        conversation = self.make_conversation("new", contact_name="Rita Lead")
+        self.assertEqual(prefilled(conversation), "Rita Lead", "no contact: the profile name")
+        conversation.partner_id = self.env["res.partner"].create({"name": "Rita Souza"})
+        self.assertEqual(prefilled(conversation), "Rita Souza", "the contact's name first")
+        self.assertEqual(prefilled(self.make_conversation("new")), "cliente",
+                         "neither: the default")
 
     def test_transfer_with_a_note_the_receiver_reads(self):
         colleague = new_test_user(self.env, login="wa_colleague", name="Colleague",

@@ -95,11 +95,12 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
                       [request["body"] for request in self.sim.sent])
 
     def test_template_outside_the_window(self):
-        """No window: the composer is the template picker; variables typed, previewed."""
+        """No window: the composer is the template picker; variables prefilled (the
+        contact's name: without a contact, the WhatsApp profile name), typed, previewed."""
         self.Conversation.create({"connection_id": self.connection.id,
                                   "wa_id": "5511911110002", "contact_name": "Rita Lead"})
         welcome = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")
-        welcome.variable_ids = [Command.create({"number": 1, "field_path": "contact_name"})]
+        welcome.variable_ids = [Command.create({"number": 1, "field_path": "partner_id.name"})]
         self.start_inbox_tour("whatsapp_inbox_workspace_template_tour", "tour_agent_a")
         sent = self.conversation("5511911110002").wa_message_ids
         self.assertEqual((sent.message_type, sent.body), (
@@ -194,6 +195,16 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         settings = self.env["res.users.settings"].search([("user_id", "=", self.agent_a.id)])
         self.assertEqual(settings.whatsapp_inbox_filters,
                          {"connection_id": self.connection_two.id})
+
+    def test_clear_all_filters_at_once(self):
+        self.customer_writes("5511911110008", "Preciso de um boleto", "Search Customer")
+        self.customer_writes("5511911110009", "Olá", "Sales Customer",
+                             connection=self.connection_two)
+        tag = self.env["whatsapp.inbox.tag"].create({"name": "Tour VIP"})
+        self.conversation("5511911110009").tag_ids = tag
+        self.start_inbox_tour("whatsapp_inbox_workspace_clear_filters_tour", "tour_agent_a")
+        settings = self.env["res.users.settings"].search([("user_id", "=", self.agent_a.id)])
+        self.assertFalse(settings.whatsapp_inbox_filters, "cleared for next time too")
 
     def test_live_arrival(self):
         """A message arrives while the Inbox is open: bubble, line on top, counts."""

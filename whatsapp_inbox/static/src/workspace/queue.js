@@ -47,7 +47,7 @@ export class InboxQueue extends Component {
         };
         this.waitTitles = {
             waiting: _t("Waiting"),
-            unanswered: _t("Unanswered: time since the customer's last message"),
+            unanswered: _t("Unanswered: time since the customer's first message after our last reply"),
         };
         this.searchLater = useDebounced((value) => this.props.model.setSearch(value), 300);
     }
@@ -121,7 +121,19 @@ export class InboxQueue extends Component {
 
     clearSearch() {
         this.ui.search = "";
+        this.searchLater.cancel(); // a search typed just before is not applied after
         this.props.model.setSearch("");
+    }
+
+    /** Something narrows the list: a filter or a search (one control clears them all). */
+    get narrowed() {
+        return Boolean(this.activeFilters || this.ui.search);
+    }
+
+    clearAll() {
+        this.ui.search = "";
+        this.searchLater.cancel();
+        this.props.model.clearFilters();
     }
 
     onScroll(ev) {

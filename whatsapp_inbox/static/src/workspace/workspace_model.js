@@ -41,6 +41,7 @@ export class WorkspaceModel {
         this._flushing = null;
         this._timer = null;
         this._listRequest = 0;
+        this._countsRequest = 0;
         this._refreshing = 0; // the request id of a refresh in place (keep) under way
         this._moreLoading = null; // the page being added, while it loads
         this._openRequest = 0;
@@ -163,8 +164,16 @@ export class WorkspaceModel {
         }
     }
 
+    /** The tab badges count what the lists show: with the filters and the search. */
     async loadCounts() {
-        this.state.counts = await this.orm.call(MODEL, "workspace_counts", [this.state.filters]);
+        const request = ++this._countsRequest;
+        const counts = await this.orm.call(MODEL, "workspace_counts", [
+            this.state.filters,
+            this.state.search,
+        ]);
+        if (request === this._countsRequest) {
+            this.state.counts = counts; // else a newer filter, search or refresh won
+        }
     }
 
     setTab(tab) {
@@ -174,7 +183,7 @@ export class WorkspaceModel {
 
     setSearch(search) {
         this.state.search = search;
-        return this.loadList();
+        return Promise.all([this.loadList(), this.loadCounts()]);
     }
 
     async setFilter(key, value) {
@@ -184,6 +193,16 @@ export class WorkspaceModel {
         } else {
             filters[key] = value;
         }
+        await this._applyFilters(filters);
+    }
+
+    /** Back to the whole inbox: no filter, no search. */
+    async clearFilters() {
+        this.state.search = "";
+        await this._applyFilters({});
+    }
+
+    async _applyFilters(filters) {
         this.state.filters = filters;
         await Promise.all([
             this.loadList(),

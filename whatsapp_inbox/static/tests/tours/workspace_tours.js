@@ -115,7 +115,7 @@ tours.add("whatsapp_inbox_workspace_template_tour", {
         },
         { trigger: ".o_wai_template_select", run: "selectByLabel boas_vindas" },
         {
-            content: "the first variable is prefilled from the contact",
+            content: "the contact's name, without a contact: the WhatsApp profile name",
             trigger: ".o_wai_template_var input[name=var_1]:value(Rita Lead)",
         },
         { trigger: ".o_wai_template_var input[name=var_1]", run: "edit Rita" },
@@ -337,6 +337,8 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
     steps: () => [
         ...tab("all"),
         { trigger: row("Sales Customer") },
+        count("all", 2),
+        count("waiting", 2),
         {
             content: "the state tabs stay on two lines (documents' queues, then states)",
             trigger: ".o_wai_tabs",
@@ -356,8 +358,12 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
         },
         { trigger: `.o_wai_rows:not(:has(${row("Sales Customer")}))` },
         { trigger: row("Search Customer") },
+        count("all", 1),
+        count("waiting", 1),
         { trigger: ".o_wai_search_clear", run: "click" },
         { trigger: row("Sales Customer") },
+        count("all", 2),
+        count("waiting", 2),
         { content: "filter by WhatsApp number", trigger: ".o_wai_filters_toggle", run: "click" },
         {
             content: "each choice is wide enough for a long name, and says it in a tooltip",
@@ -381,6 +387,45 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
         },
         { trigger: ".o_wai_filters_toggle:contains(1)" },
         count("all", 1),
+    ],
+});
+
+tours.add("whatsapp_inbox_workspace_clear_filters_tour", {
+    steps: () => [
+        ...tab("all"),
+        { trigger: row("Search Customer") },
+        { content: "nothing narrows the list: nothing to clear", trigger: ".o_wai_queue:not(:has(.o_wai_clear_all))" },
+        { trigger: ".o_wai_filters_toggle", run: "click" },
+        ...pick(".o_wai_filter_connection", "Tour Sales"),
+        ...pick(".o_wai_filter_user", "Unassigned"),
+        ...pick(".o_wai_filter_tags", "Tour VIP"),
+        { trigger: ".o_wai_filters_toggle:contains(3)" },
+        { trigger: ".o_wai_search_input", run: "edit Olá" },
+        { trigger: `.o_wai_rows:not(:has(${row("Search Customer")}))` },
+        { trigger: row("Sales Customer") },
+        count("all", 1),
+        { content: "close the filters: the control stays", trigger: ".o_wai_filters_toggle", run: "click" },
+        { trigger: ".o_wai_queue:not(:has(.o_wai_filters))" },
+        { content: "one click clears them all", trigger: ".o_wai_clear_all", run: "click" },
+        { trigger: row("Search Customer") },
+        { trigger: row("Sales Customer") },
+        count("all", 2),
+        {
+            content: "the search box is emptied too",
+            trigger: ".o_wai_search_input",
+            run() {
+                if (this.anchor.value) {
+                    throw new Error(`the search still reads "${this.anchor.value}"`);
+                }
+            },
+        },
+        { trigger: ".o_wai_filters_toggle:not(:has(span))" },
+        { trigger: ".o_wai_queue:not(:has(.o_wai_clear_all))" },
+        { content: "a search alone shows it too", trigger: ".o_wai_search_input", run: "edit boleto" },
+        { trigger: `.o_wai_rows:not(:has(${row("Sales Customer")}))` },
+        { trigger: ".o_wai_clear_all", run: "click" },
+        { trigger: row("Sales Customer") },
+        { trigger: ".o_wai_queue:not(:has(.o_wai_clear_all))" },
     ],
 });
 

@@ -42,11 +42,11 @@ class WhatsappInboxConversation(models.Model):
         help="The customer waits for our answer: Waiting, or Open with a message of theirs "
              "after our last reply. Finalize asks first.")
 
-    @api.depends("state", "last_inbound_at", "last_outbound_at")
+    @api.depends("state", "unanswered_since")
     def _compute_awaiting_answer(self):
         for conversation in self:
-            conversation.awaiting_answer = (conversation.state == "waiting" or bool(
-                conversation._workspace_unanswered_since()))
+            conversation.awaiting_answer = conversation.state == "waiting" or bool(
+                conversation.state == "open" and conversation.unanswered_since)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -8,6 +8,7 @@ import time
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import payloads
+from .common import TourMixin
 from .live_tour import LiveTourMixin
 
 ACTION_URL = "/odoo/action-whatsapp_inbox.%s"
@@ -16,7 +17,7 @@ AGENT = "whatsapp_inbox.group_agent"
 
 
 @tagged("post_install", "-at_install")
-class WhatsappInboxTourCase(HttpCase):
+class WhatsappInboxTourCase(TourMixin, HttpCase):
     """A WhatsApp number with two approved templates, two agents and a supervisor."""
 
     @classmethod

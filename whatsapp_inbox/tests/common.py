@@ -21,6 +21,13 @@ TOUR_READY = """odoo.isTourReady(%s).then(() => new Promise((resolve) => {
 }))"""
 
 
+def load_web_translations(env, lang):
+    """Read every module's script translations in ``lang``, as the first page of the web
+    client in that language does: parsing them (once a process) took a loaded machine
+    up to 22 s, past the 20 s Odoo's tests give a page to load."""
+    env["ir.http"].get_translations_for_webclient(list(env.registry._init_modules), lang)
+
+
 class TourMixin:
     """For ``HttpCase``: a tour starts once the web client shows the page it opens.
     Booting the client (assets, views, first reads) is no step of the tour, yet the

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -287,13 +286,12 @@ def test_unknown_failure_code(sim):
 
 
 def test_timeout(sim):
-    sim.timeout_seconds = 1
+    # the answer comes long after the client gave up, however slow the machine
+    sim.timeout_seconds = 5
     sim.fail("5511999990000", "timeout")
-    started = time.monotonic()
     with pytest.raises(requests.Timeout):
         send(sim, timeout=0.3)
-    assert time.monotonic() - started < 1
-    assert send(sim, timeout=0.3).status_code == 200
+    assert send(sim).status_code == 200, "one failure: the next send is answered"
 
 
 def test_failure_over_http(sim):

@@ -1,4 +1,5 @@
 import itertools
+import json
 
 from odoo.tests import TransactionCase, new_test_user
 
@@ -9,6 +10,32 @@ _numbers = itertools.count(1)
 # The arrow that brings a new conversation to each state (see TRANSITIONS).
 ARRIVES_BY = {"waiting": "customer_message", "open": "agent_reply", "bot": "start_bot",
               "done": "finalize", "error": "send_failure"}
+
+
+# Resolves once the tour is registered and the web client shows the page's action (at
+# /odoo, where none opens, its menu bar).
+TOUR_READY = """odoo.isTourReady(%s).then(() => new Promise((resolve) => {
+    const page = location.pathname === "/odoo" ? ".o_main_navbar" : ".o_action_manager > .o_action";
+    const shown = () => (document.querySelector(page) ? resolve(true) : setTimeout(shown, 100));
+    shown();
+}))"""
+
+
+def load_web_translations(env, lang):
+    """Read every module's script translations in ``lang``, as the first page of the web
+    client in that language does: parsing them (once a process) took a loaded machine
+    up to 22 s, past the 20 s Odoo's tests give a page to load."""
+    env["ir.http"].get_translations_for_webclient(list(env.registry._init_modules), lang)
+
+
+class TourMixin:
+    """For ``HttpCase``: a tour starts once the web client shows the page it opens.
+    Booting the client (assets, views, first reads) is no step of the tour, yet the
+    first step's 10 s counted it, and a loaded 2-core machine takes about that."""
+
+    def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
+        kwargs.setdefault("ready", TOUR_READY % json.dumps(tour_name))
+        return super().start_tour(url_path, tour_name, step_delay, **kwargs)
 
 
 class WhatsappInboxCase(TransactionCase):

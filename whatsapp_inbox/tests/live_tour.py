@@ -10,11 +10,12 @@ from odoo.addons.bus.models.bus import dispatch
 from odoo.addons.bus.websocket import WebsocketConnectionHandler
 
 from . import payloads
+from .common import TourMixin
 
 SIGNAL = "wai-tour: "
 
 
-class LiveTourMixin:
+class LiveTourMixin(TourMixin):
     """For ``HttpCase``: while a tour waits, it asks the test
     (``console.log("wai-tour: <signal>")``) to play the outside world (a customer writing
     through the signed webhook, Meta's statuses, a colleague); the browser gets the result

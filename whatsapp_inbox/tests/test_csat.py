@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import WhatsappInboxSimulatorCase, payloads
+from .common import TourMixin, WhatsappInboxSimulatorCase, payloads
 from .simulator import default_templates, new_template
 
 SEND_LOGGER = "odoo.addons.whatsapp_inbox.models.whatsapp_inbox_message_send"
@@ -457,7 +457,7 @@ class TestCsat(WhatsappInboxSimulatorCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCsatTour(HttpCase):
+class TestCsatTour(TourMixin, HttpCase):
     def test_admin_turns_the_survey_on_with_a_custom_scale_tour(self):
         connection = self.env["whatsapp.inbox.connection"].create({
             "name": "Survey Tour", "phone_number_id": "PNID-CSAT", "waba_id": "WABA-CSAT",

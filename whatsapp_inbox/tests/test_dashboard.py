@@ -3,7 +3,7 @@ dashboard's numbers; the dashboard and the report in the browser."""
 
 import itertools
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -26,6 +26,13 @@ def percentile_90(values):
     position = 0.9 * (len(ordered) - 1)
     low, high = math.floor(position), math.ceil(position)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def midday_zone():
+    """A time zone where it is about noon now: its days do not turn while a test runs,
+    whatever the hour of the run (95 minutes ago is today there, yesterday is yesterday)."""
+    offset = 12 - datetime.now(UTC).hour  # hours ahead of UTC: -11 to +12
+    return f"Etc/GMT{-offset:+d}"  # POSIX names count the other way round
 
 
 def make_attendance(conversation, opened_at, **vals):
@@ -271,7 +278,9 @@ class TestDashboardTour(LiveTourMixin, WhatsappInboxTourCase):
                         "whatsapp_inbox_lead_status_colors_tour", login="tour_supervisor")
 
     def test_durations_read_in_whole_units_and_the_unassigned_bar_opens_them_tour(self):
-        self.supervisor.tz = "UTC"
+        # today and yesterday as the supervisor counts them: in UTC, a customer who wrote
+        # 95 minutes ago wrote yesterday from midnight to 01:35
+        self.supervisor.tz = midday_zone()
         self.customer_writes("5511987650043", "Wait Long", minutes_ago=95)
         conversation = self.customer_writes("5511987650044", "Ana Durations")
         conversation.user_id = self.agent

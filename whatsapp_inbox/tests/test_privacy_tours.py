@@ -1,12 +1,13 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import payloads
+from .common import TourMixin
 
 WA = "5511987654321"
 
 
 @tagged("post_install", "-at_install")
-class TestPrivacyTours(HttpCase):
+class TestPrivacyTours(TourMixin, HttpCase):
     """Consent and erasure as an agent and an administrator click them."""
 
     @classmethod

@@ -8,6 +8,7 @@ import time
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import payloads
+from .common import TourMixin, load_web_translations
 from .live_tour import LiveTourMixin
 
 ACTION_URL = "/odoo/action-whatsapp_inbox.%s"
@@ -16,7 +17,7 @@ AGENT = "whatsapp_inbox.group_agent"
 
 
 @tagged("post_install", "-at_install")
-class WhatsappInboxTourCase(HttpCase):
+class WhatsappInboxTourCase(TourMixin, HttpCase):
     """A WhatsApp number with two approved templates, two agents and a supervisor."""
 
     @classmethod
@@ -231,6 +232,7 @@ class TestPortugueseTour(WhatsappInboxTourCase):
         cls.env["res.lang"]._activate_lang("pt_BR")
         cls.env["ir.module.module"]._load_module_terms(["whatsapp_inbox"], ["pt_BR"])
         cls.supervisor.lang = "pt_BR"  # sees every menu, Configuração included
+        load_web_translations(cls.env, "pt_BR")
 
     def test_portuguese_words_and_top_bar_fit_tour(self):
         self.env["res.partner"].create({"name": "Parceiro Tour"})

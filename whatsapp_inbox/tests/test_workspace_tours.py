@@ -4,6 +4,7 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import payloads
+from .common import load_web_translations
 from .live_tour import LiveTourMixin
 from .simulator import CloudApiSimulator
 
@@ -309,6 +310,7 @@ class TestWorkspaceTours(LiveTourMixin, HttpCase):
         self.env["res.lang"]._activate_lang("pt_BR")
         self.env["ir.module.module"]._load_module_terms(["web", "whatsapp_inbox"], ["pt_BR"])
         self.agent_a.lang = "pt_BR"
+        load_web_translations(self.env, "pt_BR")
         self.connection.name = "Atendimento ao cliente"
         self.customer_writes("5511911110015", "Bom dia", "Cliente Português")
         self.conversation("5511911110015").write({  # a colleague's: Take shows too

@@ -26,12 +26,19 @@ patch(Message.prototype, {
 /**
  * Ticks follow the statuses live: at each refresh, re-read the statuses of the
  * messages it names and of the conversation's lines still on their way, and
- * update the chatter's messages in place.
+ * update the chatter's messages in place. One read at a time, in the order of the
+ * refreshes: Meta's statuses come in quick succession, and an older answer landing
+ * last would take a Read tick back to Delivered.
  */
 export const ticksService = {
     dependencies: ["orm", "mail.store", "whatsapp_inbox.refresh"],
     start(env, { orm, "mail.store": store, "whatsapp_inbox.refresh": refresh }) {
-        refresh.bus.addEventListener("refresh", async ({ detail: { ids, message_ids } }) => {
+        let reading = Promise.resolve();
+        refresh.bus.addEventListener("refresh", ({ detail }) => {
+            const read = () => readStatuses(detail);
+            reading = reading.then(read, read);
+        });
+        async function readStatuses({ ids, message_ids }) {
             // only the conversations whose chatter this client has loaded
             const threads = ids
                 .map((id) => store.Thread.get({ model: THREAD_MODEL, id }))
@@ -59,7 +66,7 @@ export const ticksService = {
                     message.whatsappStatus = status;
                 }
             }
-        });
+        }
     },
 };
 

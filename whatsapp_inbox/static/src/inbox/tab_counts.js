@@ -21,6 +21,7 @@ export const tabCountsService = {
         // at most one reload a second, however fast messages flow in
         let lastLoad = 0;
         let timer = null;
+        let request = 0;
         function load() {
             if (timer || menu.getCurrentApp()?.xmlid !== APP) {
                 return;
@@ -28,10 +29,12 @@ export const tabCountsService = {
             timer = setTimeout(async () => {
                 timer = null;
                 lastLoad = Date.now();
-                Object.assign(
-                    counts,
-                    await orm.silent.call("ir.ui.menu", "whatsapp_inbox_tab_counts")
-                );
+                const sent = ++request;
+                const answer = await orm.silent.call("ir.ui.menu", "whatsapp_inbox_tab_counts");
+                if (sent === request) {
+                    // a slow answer read before the next one may come after it
+                    Object.assign(counts, answer);
+                }
             }, Math.max(0, lastLoad + 1000 - Date.now()));
         }
         refresh.bus.addEventListener("refresh", load);

@@ -45,6 +45,7 @@ export class WorkspaceModel {
         this._refreshing = 0; // the request id of a refresh in place (keep) under way
         this._moreLoading = null; // the page being added, while it loads
         this._openRequest = 0;
+        this._syncing = Promise.resolve(); // the reads of the open conversation, in turn
         this.onRefresh = this.onRefresh.bind(this);
         this.onConnection = this.onConnection.bind(this);
         this.onReconnect = this.onReconnect.bind(this);
@@ -284,8 +285,19 @@ export class WorkspaceModel {
         current.loadingOlder = false;
     }
 
-    /** Re-read the open conversation: header, panel, new messages, changed ones. */
-    async sync(messageIds = null) {
+    /**
+     * Re-read the open conversation: header, panel, new messages, changed ones. One read
+     * at a time (after an action and at a refresh, both can be asked at once): each is
+     * sent once the previous one is shown, so an older answer never overwrites a newer
+     * one (a Read tick going back to Queued, a state going back to Waiting).
+     */
+    sync(messageIds = null) {
+        const read = () => this._sync(messageIds);
+        this._syncing = this._syncing.then(read, read);
+        return this._syncing;
+    }
+
+    async _sync(messageIds) {
         const current = this.state.current;
         if (!current) {
             return;

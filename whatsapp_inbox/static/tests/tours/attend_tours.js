@@ -250,12 +250,16 @@ registry.category("web_tour.tours").add("whatsapp_inbox_take_reopen_tour", {
     ],
 });
 
+const unreadTab =
+    ".o_main_navbar [data-menu-xmlid='whatsapp_inbox.whatsapp_inbox_conversation_menu_unread']";
+
 registry.category("web_tour.tours").add("whatsapp_inbox_seen_tour", {
     steps: () => [
         {
             content: "an unread conversation of mine",
             trigger: `${card("Seen Customer")} .o_whatsapp_inbox_unread`,
         },
+        { trigger: `${unreadTab} .o_whatsapp_inbox_tab_count[data-count='1']` },
         {
             trigger: card("Seen Customer"),
             run: "click",
@@ -263,6 +267,12 @@ registry.category("web_tour.tours").add("whatsapp_inbox_seen_tour", {
         {
             content: "opening it as its agent marks it seen",
             trigger: ".o_form_view .o_field_widget[name=contact_name]",
+        },
+        {
+            // read before going back: the list read earlier would show it unread, and
+            // this tour's client hears no refresh (no websocket)
+            content: "seen: the Unread tab counts it no more",
+            trigger: `${unreadTab}:not(:has(.o_whatsapp_inbox_tab_count))`,
         },
         {
             trigger: ".o_breadcrumb .breadcrumb-item a",

@@ -167,12 +167,11 @@ tours.add("whatsapp_inbox_workspace_mine_tour", {
         count("mine", 1),
         signal("transfer"),
         {
-            content: "a colleague transfers another one: it appears, with one toast",
-            trigger: row("Second Customer"),
+            // first: a toast closes after 4 s, however long the steps before it took
+            content: "a colleague transfers another one: one toast, and it appears",
+            trigger: ".o_notification:contains(Second Customer)",
             timeout: 30000,
         },
-        { trigger: ".o_notification:contains(Second Customer)" },
-        count("mine", 2),
         {
             content: "the server's toast is the only one: the Inbox adds none of its own",
             trigger: ".o_notification",
@@ -185,6 +184,8 @@ tours.add("whatsapp_inbox_workspace_mine_tour", {
                 }
             },
         },
+        { trigger: row("Second Customer") },
+        count("mine", 2),
         ...openRow("Transfer Customer"),
         { trigger: ".o_wai_system:contains(Cliente VIP, atenção)" },
     ],
@@ -438,20 +439,11 @@ tours.add("whatsapp_inbox_workspace_live_tour", {
         count("waiting", 2),
         signal("arrive"),
         {
-            content: "the new message appears in the open thread",
-            trigger: ".o_wai_in:contains(Chegou agora!)",
-            timeout: 30000,
-        },
-        {
-            content: "the lines move up, the new customer above the one who wrote before",
-            trigger: `${row("Brand New Customer")} ~ ${row("Live Customer")}`,
-        },
-        { trigger: `.o_wai_row:nth-child(3):contains(Live Customer)` },
-        count("waiting", 3),
-        {
+            // first: a toast closes after 4 s, however long the steps before it took
             content: "a toast for my other conversation, none for the one on screen (whose " +
                 "message came first): it simply appeared there",
             trigger: ".o_notification:contains(Other Customer: Ainda esperando)",
+            timeout: 30000,
             run() {
                 const toasts = [...document.querySelectorAll(".o_notification")];
                 if (toasts.some((toast) => toast.textContent.includes("Live Customer"))) {
@@ -465,6 +457,16 @@ tours.add("whatsapp_inbox_workspace_live_tour", {
                 }
             },
         },
+        {
+            content: "the new message appears in the open thread",
+            trigger: ".o_wai_in:contains(Chegou agora!)",
+        },
+        {
+            content: "the lines move up, the new customer above the one who wrote before",
+            trigger: `${row("Brand New Customer")} ~ ${row("Live Customer")}`,
+        },
+        { trigger: `.o_wai_row:nth-child(3):contains(Live Customer)` },
+        count("waiting", 3),
     ],
 });
 

@@ -87,7 +87,7 @@ class WhatsappInboxAttendance(models.Model):
         nothing but one of its answers (``4``, or its label: customers often type it)."""
         if message.message_type == "text":
             typed = " ".join((message.body or "").split()).casefold()
-            lang = self.conversation_id._csat_lang()
+            lang = self.conversation_id._customer_lang()
             options = self.connection_id.with_context(lang=lang)._csat_options()
             return next((value for value, label in options
                          if typed in (str(value), " ".join(label.split()).casefold())), None)

@@ -99,6 +99,5 @@ class WhatsappInboxConnection(models.Model):
             return template
         translations = self.template_ids.filtered(
             lambda t: t.name == template.name and t.status == "APPROVED")
-        return (translations.filtered(lambda t: t.language == lang)
-                or translations.filtered(lambda t: t.language.split("_")[0] == lang.split("_")[0])
-                or template)[:1]
+        best = translations._sorted_for_lang(lang)[:1]
+        return best if best.language.split("_")[0] == lang.split("_")[0] else template

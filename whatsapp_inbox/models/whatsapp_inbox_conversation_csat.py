@@ -17,8 +17,6 @@ import logging
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..tools import phone
-
 _logger = logging.getLogger(__name__)
 
 
@@ -43,23 +41,11 @@ class WhatsappInboxConversation(models.Model):
                 conversation._csat_ask(attendance)
         return result
 
-    def _csat_lang(self):
-        """The language the customer is written to in: their contact's, else the one of
-        their number's country among those installed (``pt_BR`` for +55), else the
-        company's."""
-        self.ensure_one()
-        company_lang = self.company_id.partner_id.lang
-        installed = [code for code, _name in self.env["res.lang"].get_installed()]
-        return (self.partner_id.lang
-                or phone.lang_of_region(phone.region_of(self.phone or self.wa_id), installed,
-                                        preferred=company_lang)
-                or company_lang or self.env.lang)
-
     def _csat_ask(self, attendance):
         """Queue ``attendance``'s survey through the send door: the question inside the
         24-hour window, the connection's template outside it (none: not sent)."""
         self.ensure_one()
-        lang = self._csat_lang()
+        lang = self._customer_lang()
         conversation = self.with_context(lang=lang)
         connection = conversation.connection_id
         template = connection._csat_template(lang)
@@ -137,7 +123,7 @@ class WhatsappInboxConversation(models.Model):
         """Thank the customer for their ``what`` (``score`` or ``comment``), inviting the
         comment when the connection asks for one."""
         self.ensure_one()
-        conversation = self.with_context(lang=self._csat_lang())
+        conversation = self.with_context(lang=self._customer_lang())
         if what == "comment":
             body = conversation.env._("Thank you for your comment!")
         elif self.connection_id.csat_ask_comment:

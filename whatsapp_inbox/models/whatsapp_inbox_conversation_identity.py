@@ -27,6 +27,18 @@ class WhatsappInboxConversation(models.Model):
                 conversation.wa_id) and not conversation.wa_id.isdigit() \
                 and not conversation.phone
 
+    def _customer_lang(self):
+        """The language the customer is written to in (the survey; templates in it come
+        first): their contact's, else the one of their number's country among those
+        installed (``pt_BR`` for +55), else the company's."""
+        self.ensure_one()
+        company_lang = self.company_id.partner_id.lang
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        return (self.partner_id.lang
+                or phone.lang_of_region(phone.region_of(self.phone or self.wa_id), installed,
+                                        preferred=company_lang)
+                or company_lang or self.env.lang)
+
     def _recipient(self):
         """Whom the Graph API sends to: the number (``to``) when known, the one the customer
         shared included, else the BSUID (``recipient``); see

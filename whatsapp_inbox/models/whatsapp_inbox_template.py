@@ -84,6 +84,18 @@ class WhatsappInboxTemplate(models.Model):
         for template in self:
             template.display_name = template.name and f"{template.name} ({template.language})"
 
+    def _sorted_for_lang(self, lang):
+        """These templates, those in ``lang`` (an Odoo or Meta code: ``pt_BR``, ``es_419``)
+        first, then those of its language in another variant (``es``, ``es_AR``), then
+        the others, each group in its own order."""
+        base = (lang or "").split("_")[0]
+
+        def rank(template):
+            if template.language == lang:
+                return 0
+            return 1 if template.language.split("_")[0] == base else 2
+        return self.sorted(rank) if lang else self
+
     @api.depends("header_attachment_id")
     def _compute_header_file(self):
         for template in self:

@@ -108,11 +108,13 @@ class WhatsappInboxConversation(models.Model):
 
     @api.model
     def workspace_templates(self, conversation_id):
-        """Approved templates of the conversation's number, with their variables (header,
-        body, buttons) prefilled from the contact."""
+        """Approved templates of the conversation's number, those in the customer's
+        language first (a Brazilian gets ``pt_BR`` ones before ``es``), with their
+        variables (header, body, buttons) prefilled from the contact."""
         conversation = self.browse(conversation_id)
         templates = self.env["whatsapp.inbox.template"].search([
-            ("connection_id", "=", conversation.connection_id.id), ("status", "=", "APPROVED")])
+            ("connection_id", "=", conversation.connection_id.id), ("status", "=", "APPROVED"),
+        ])._sorted_for_lang(conversation._customer_lang())
         return [{
             "id": template.id,
             "name": template.display_name,

@@ -196,14 +196,14 @@ class TestCsat(WhatsappInboxSimulatorCase):
         mexican = self.open_window("5215555550103")
         american = self.open_window("14155550104")
         german = self.open_window("4930555550105")
-        self.assertEqual([c._csat_lang() for c in (brazilian, argentinian, mexican, american,
+        self.assertEqual([c._customer_lang() for c in (brazilian, argentinian, mexican, american,
                                                    german)],
                          ["pt_BR", "es_ES", "es_ES", "en_US", "en_US"])
         self.env["res.lang"]._activate_lang("es_AR")
-        self.assertEqual(argentinian._csat_lang(), "es_AR", "the country's own variant")
+        self.assertEqual(argentinian._customer_lang(), "es_AR", "the country's own variant")
         argentinian.partner_id = self.env["res.partner"].create({"name": "Tomás",
                                                                  "lang": "pt_BR"})
-        self.assertEqual(argentinian._csat_lang(), "pt_BR", "the contact's language first")
+        self.assertEqual(argentinian._customer_lang(), "pt_BR", "the contact's language first")
 
     def test_outside_the_window_the_template_in_the_language_of_the_number(self):
         self.env["res.lang"]._activate_lang("es_AR")

@@ -532,6 +532,32 @@ class TestWorkspaceConversation(WhatsappInboxSimulatorCase):
         self.assertEqual((header["state"], header["error"]["message_id"]),
                          ("error", failed["id"]))
 
+    def test_templates_in_the_customer_s_language_come_first(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["res.lang"]._activate_lang("es_AR")
+        self.env.company.partner_id.lang = "en_US"
+        Template = self.env["whatsapp.inbox.template"]
+        for name, language in (("a_welcome", "es"), ("a_welcome", "en_US"),
+                               ("z_hello", "pt_BR")):
+            Template.create({"connection_id": self.connection.id, "name": name,
+                             "language": language, "body": "Olá", "status": "APPROVED"})
+
+        def offered(wa_id):
+            conversation = self.make_conversation("new", wa_id=wa_id, phone=f"+{wa_id}")
+            return [t["name"] for t in self.as_agent.workspace_templates(conversation.id)]
+
+        def languages(names):
+            return [name.rsplit("(", 1)[1].rstrip(")") for name in names]
+
+        brazilian = offered("5511955550201")
+        self.assertLess(brazilian.index("z_hello (pt_BR)"), brazilian.index("a_welcome (es)"))
+        self.assertEqual(set(languages(brazilian)[:brazilian.index("z_hello (pt_BR)") + 1]),
+                         {"pt_BR"}, "pt_BR first, by name")
+        argentinian = offered("5491155550202")
+        self.assertEqual(argentinian[0], "a_welcome (es)", "Spanish (another variant) first")
+        spanish = [code.split("_")[0] == "es" for code in languages(argentinian)]
+        self.assertEqual(spanish, sorted(spanish, reverse=True), "every Spanish one first")
+
     def test_templates_prefilled_then_sent_outside_the_window(self):
         conversation = self.make_conversation("new", contact_name="Rita")
         template = self.connection.template_ids.filtered(lambda t: t.name == "boas_vindas")

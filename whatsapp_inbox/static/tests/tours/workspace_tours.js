@@ -666,7 +666,7 @@ tours.add("whatsapp_inbox_workspace_portuguese_tour", {
         },
         { trigger: ".o_wai_tab[data-tab=open]:contains(Em aberto)" },
         {
-            content: "two lines of tabs; the first whole, the second shows Errors",
+            content: "the queues on one whole line; every state in sight, Finalized too",
             trigger: ".o_wai_tabs",
             run() {
                 const [main, states] = this.anchor.querySelectorAll(".o_wai_tabs_row");
@@ -674,10 +674,12 @@ tours.add("whatsapp_inbox_workspace_portuguese_tour", {
                     throw new Error(`the first line of tabs is cut (${main.scrollWidth}px)`);
                 }
                 oneLine(main.children, "Waiting, Unread, Mine and All");
-                oneLine(states.children, "the states");
-                const errors = states.querySelector("[data-tab=error]").getBoundingClientRect();
-                if (errors.right > states.getBoundingClientRect().right) {
-                    throw new Error("the Errors tab is cut");
+                const box = states.getBoundingClientRect();
+                for (const tab of states.children) {
+                    const { right, bottom } = tab.getBoundingClientRect();
+                    if (right > box.right || bottom > box.bottom) {
+                        throw new Error(`the ${tab.dataset.tab} tab is cut`);
+                    }
                 }
             },
         },

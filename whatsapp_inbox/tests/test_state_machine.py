@@ -135,7 +135,8 @@ class TestStateMachine(WhatsappInboxCase):
         earlier, later = "2026-03-02 10:00:00", "2026-03-02 10:05:00"
         for state, vals, expected in (
             ("waiting", {"last_inbound_at": earlier}, True),
-            ("open", {"last_inbound_at": later, "last_outbound_at": earlier}, True),
+            ("open", {"last_inbound_at": later, "last_outbound_at": earlier,
+                      "unanswered_since": later}, True),
             ("open", {"last_inbound_at": earlier, "last_outbound_at": later}, False),
             ("new", {}, False),
             ("bot", {"last_inbound_at": later}, False),

@@ -18,7 +18,8 @@ BENCH_RUNS runs (default 10) after two warm-up runs:
 - the web client's load (the ``/odoo`` page, its menus, ``/mail/data`` with
   ``init_messaging``) and Discuss's channel list (``/mail/data`` ``channels_as_member``);
 - the Inbox workspace's first screen (``workspace_setup``, ``workspace_list``,
-  ``workspace_counts``).
+  ``workspace_counts``), and its search (All's page and the badges, which count what the
+  search finds) by name, number, a common word and a text found nowhere.
 
 Next to the wall-clock times, the CPU time the server's HTTP workers and their PostgreSQL
 backends spent per screen (mean of the runs, in 10 ms ticks over the runs): what a screen
@@ -235,6 +236,14 @@ def workspace_calls(client):
             kw(client, MODEL, "workspace_counts", filters)]
 
 
+def workspace_search_calls(client, search):
+    """The Inbox after a search is typed: All's first page and the tab badges, which
+    count what the search finds."""
+    filters = client.call(MODEL, "workspace_setup")["filters"]
+    return [kw(client, MODEL, "workspace_list", "all", filters, search, 0, 40),
+            kw(client, MODEL, "workspace_counts", filters, search)]
+
+
 def screens(client, samples):
     """``[(label, calls)]``: every screen measured for this user."""
     rows = [("request floor (/web/webclient/version_info)",
@@ -261,6 +270,10 @@ def screens(client, samples):
     rows.append(("Discuss channel list", [("/mail/data", {"channels_as_member": True,
                                                           "context": client.context})]))
     rows.append(("workspace first screen", workspace_calls(client)))
+    for label, value in (("name", samples["name"]), ("phone", samples["phone"]),
+                         ("text", samples["word"]), ("nothing", "xqzwy")):
+        rows.append((f"workspace search {label} {value!r}",
+                     workspace_search_calls(client, value)))
     return rows
 
 

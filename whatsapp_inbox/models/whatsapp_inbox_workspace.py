@@ -247,10 +247,9 @@ class WhatsappInboxConversation(models.Model):
     def _workspace_search_counts(self, domain):
         """The counts of :meth:`workspace_counts` for a searched ``domain``, in one
         grouped query (at most a group per state, unread and agent): what costs is the
-        search, the list's own terms, so it runs once rather than once per count. At
-        100,000 conversations it reads them all once (its message term, a subquery in an
-        OR, keeps PostgreSQL from combining the trigram indexes). Finalized reads
-        "10000+" from ``COUNT_CAP`` on, as without a search."""
+        search, the list's own terms (each served by an index, see
+        ``_search_message_search``), so it runs once rather than once per count.
+        Finalized reads "10000+" from ``COUNT_CAP`` on, as without a search."""
         counts = dict.fromkeys(TABS, 0)
         for state, unread, user, count in self._read_group(
                 domain, ["state", "unread", "user_id"], ["__count"], order="state"):

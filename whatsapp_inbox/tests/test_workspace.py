@@ -117,7 +117,8 @@ class TestWorkspaceQueues(WhatsappInboxCase):
 
         self.customer("5531900000001", "Ana Souza", text="Meu boleto venceu")
         queries("boleto")  # caches of the first call (rules, ...)
-        self.assertEqual(queries("boleto"), 1, "one grouped query, whatever the tabs")
+        self.assertEqual(queries("boleto"), 2, "the newest matching messages' conversations, "
+                         "then one grouped query, whatever the tabs")
 
     def test_finalized_count_with_a_search_stops_at_the_cap(self):
         for index in range(3):

@@ -341,14 +341,16 @@ tours.add("whatsapp_inbox_workspace_search_tour", {
         count("all", 2),
         count("waiting", 2),
         {
-            content: "the state tabs stay on two lines (documents' queues, then states)",
+            content: "the documents' queues on one line, then every state tab in sight",
             trigger: ".o_wai_tabs",
             run() {
-                const tops = new Set(
-                    [...this.anchor.querySelectorAll(".o_wai_tab")].map((tab) => tab.offsetTop)
-                );
-                if (tops.size > 2) {
-                    throw new Error(`the tabs take ${tops.size} lines`);
+                const [main, states] = this.anchor.querySelectorAll(".o_wai_tabs_row");
+                oneLine(main.children, "Waiting, Unread, Mine and All");
+                const box = this.anchor.getBoundingClientRect();
+                for (const tab of states.children) {
+                    if (tab.getBoundingClientRect().right > box.right) {
+                        throw new Error(`the ${tab.dataset.tab} tab is cut`);
+                    }
                 }
             },
         },
